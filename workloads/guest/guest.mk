@@ -1,0 +1,10 @@
+# The Linux guest image: build/guest/vmlinuz and build/guest/initrd.img.
+# build-image.sh always runs (cheap) and decides itself whether anything
+# changed: the kernel package version behind linux-image-cloud-amd64 is an
+# input make cannot see.
+.PHONY: guest
+guest:
+	@bash workloads/guest/build-image.sh $(BUILD)/guest
+
+INTEGRATION_PREREQS += guest
+RUN_PREREQS += guest
