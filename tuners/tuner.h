@@ -21,9 +21,20 @@
 /* Validate and apply one setting (journal first). Returns 0, or -1 with a
  * one-line reason in err (unknown key, refused value, host lacks it). */
 int tuner_apply(const char *key, const char *value, char *err, size_t errlen);
+/* Validate only (unknown key, malformed or refused value, host lacks the
+ * knob): 0, or -1 with a one-line reason. */
+int tuner_validate(const char *key, const char *value, char *err, size_t errlen);
 /* Restore everything this process (or a crashed predecessor) changed, in
  * reverse order, and clear the journal. Safe to call more than once. */
 int tuner_restore_all(void);
+/* hvperf tune --restore: also restore changes kept by `hvperf tune --set`
+ * (held) and by crashed runs. Returns how many values were restored, or -1
+ * when some could not be (they stay in the journal). */
+int tuner_restore_held(void);
+/* Keep this process's changes after it exits (hvperf tune --set): the
+ * journal marks them held, so crash recovery leaves them alone and only
+ * hvperf tune --restore puts them back. */
+int tuner_hold(char *err, size_t errlen);
 /* Install SIGINT/SIGTERM handlers and an atexit hook that restore. */
 void tuner_install_restore_handlers(void);
 /* Current value of a key as a new string (caller frees), or NULL. */
