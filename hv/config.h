@@ -27,6 +27,7 @@ struct hv_config {
 	const char *micro;        /* --guest micro:NAME -> path of the ELF */
 	const char *micro_args;   /* arguments after --guest micro:NAME */
 	const char *mb_module;    /* --initrd with --multiboot: one module */
+	bool owns_args;           /* micro_args was allocated by the parser */
 
 	int cpus;                 /* --cpus, default 1 */
 	uint64_t mem_size;        /* --mem, bytes, default 256 MiB */

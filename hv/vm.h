@@ -73,7 +73,11 @@ struct vm {
 	uint64_t entry_rip, entry_rsp, entry_rsi, entry_rbx, entry_rax;
 	uint64_t entry_cr3;
 	enum { ENTRY_REAL, ENTRY_PROTECTED32, ENTRY_LONG64 } entry_mode;
-	bool entry_user;  /* micro-guest: iretq to ring 3 is done by the stub */
+	/* A loader with its own CPU state (e.g. the micro-guest runtime's GDT,
+	 * IDT, TSS) sets this; it then replaces the default entry setup of the
+	 * boot vCPU. */
+	void (*vcpu_setup_hook)(struct vcpu *vcpu);
+	void *loader_data;
 
 	/* timing (CLOCK_MONOTONIC ns) */
 	uint64_t t_start_ns;            /* hv process start */
@@ -89,14 +93,17 @@ struct vm {
 	pthread_mutex_t pause_lock;
 	pthread_cond_t pause_cond;
 
-	/* micro-guest result line (JSON text) passed back by the guest */
-	char *micro_result;
+	/* micro-guest result lines (JSON objects) passed back by the guest;
+	 * NULL until the first one arrives */
+	json_t *micro_results;
 	uint64_t tsc_khz;
 };
 
 /* Open /dev/kvm, check the API, create the VM, irqchip and PIT. Dies with a
  * one-line error on failure. */
 void vm_create(struct vm *vm, const struct hv_config *cfg);
+/* Register the allocated guest RAM (vm->mem) as KVM memory slots. */
+void vm_map_memory(struct vm *vm);
 void vm_destroy(struct vm *vm);
 enum kvm_flavour kvm_detect_flavour(void);
 
