@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Build the test box's own initramfs (uncompressed cpio: under TCG unpacking
+# is cheaper than decompressing).
+#   build-box.sh OUT.cpio [--qemu] [--file SRC]... [--env K=V]...
+# Contents: busybox, bash, kvm/kvm-amd with their dependencies from the guest
+# kernel tree, build/bin/hv with its libraries, the guest image
+# (/virtbox/guest/), the in-box tests (tests/virtbox/*.sh and each --file, as
+# /virtbox/tests/), /etc/virtbox.env. --qemu adds qemu-system-x86_64 and its
+# microvm firmware (for bench/boot).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=${1:?usage: build-box.sh OUT.cpio [--qemu] [--file SRC]... [--env K=V]...}
+shift
+qemu=0 files=() envs=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --qemu) qemu=1 ;;
+    --file) files+=("$2"); shift ;;
+    --env)  envs+=("$2"); shift ;;
+    *) echo "build-box: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+guest=$top/build/guest
+[ -f "$guest/vmlinuz" ] && [ -f "$guest/initrd.img" ] ||
+  { echo "build-box: no guest image in $guest (run make guest)" >&2; exit 1; }
+release=$(cat "$guest/kernel.release")
+kroot=$guest/kernel
+
+stage=$(mktemp -d "${out}.stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+bash "$top/workloads/guest/busybox-root.sh" "$stage"
+install -m 0755 "$here/init" "$stage/init"
+
+mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd)
+for ko in $mods; do
+  install -D -m 0644 "$kroot/lib/modules/$release/$ko" "$stage/lib/modules/$release/$ko"
+done
+printf '%s\n' "$mods" >"$stage/etc/modules.load"
+
+bash "$here/copy-with-libs.sh" "$stage" /bin/bash
+mkdir -p "$stage/virtbox/bin" "$stage/virtbox/guest" "$stage/virtbox/tests"
+if [ -x "$top/build/bin/hv" ]; then
+  # hv goes to /virtbox/bin/hv; its libraries to their usual paths.
+  bash "$here/copy-with-libs.sh" "$stage" "$top/build/bin/hv:/virtbox/bin/hv"
+fi
+cp "$guest/vmlinuz" "$guest/initrd.img" "$guest/kernel.release" "$stage/virtbox/guest/"
+
+for t in "$top"/tests/virtbox/*.sh "${files[@]}"; do
+  [ -e "$t" ] || continue
+  n=$(basename "$t"); n=${n%.sh}
+  install -m 0755 "$t" "$stage/virtbox/tests/$n.sh"
+done
+
+if [ "$qemu" = 1 ]; then
+  bash "$here/copy-with-libs.sh" "$stage" /usr/bin/qemu-system-x86_64
+  install -D -m 0644 /usr/share/qemu/bios-microvm.bin "$stage/usr/share/qemu/bios-microvm.bin"
+fi
+
+{
+  echo "export VIRTBOX=1"
+  echo "export HV=/virtbox/bin/hv"
+  echo "export GUEST_DIR=/virtbox/guest"
+  for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done
+} >"$stage/etc/virtbox.env"
+
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Run in-box tests in the virtualization test box: the Debian cloud kernel
+# under QEMU TCG (-cpu max: emulated AMD SVM with nested paging), where
+# kvm-amd works and hv can boot Linux guests.
+#   run.sh [--qemu] [--timeout SECS] [--file SRC]... [--env K=V]... TEST...
+#   run.sh --shell          (interactive box, for debugging)
+# TEST is tests/virtbox/TEST.sh or the basename of a --file. The serial log
+# streams to stdout and is kept in build/virtbox/last.log.
+# Exit: 0 all passed (or some skipped), 77 all skipped (reason on the last
+# line), 1 a test failed or the box did not finish.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+timeout=${VIRTBOX_TIMEOUT:-900}
+build_args=() tests=() shell=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --qemu) build_args+=(--qemu) ;;
+    --file|--env) build_args+=("$1" "$2"); shift ;;
+    --timeout) timeout=$2; shift ;;
+    --shell) shell=1 ;;
+    -*) echo "virtbox: unknown option $1" >&2; exit 2 ;;
+    *) tests+=("$1") ;;
+  esac
+  shift
+done
+[ ${#tests[@]} -gt 0 ] || [ "$shell" = 1 ] || { echo "virtbox: no test named" >&2; exit 2; }
+
+out=$top/build/virtbox
+mkdir -p "$out"
+box=$out/box.$$.cpio
+trap 'rm -f "$box"' EXIT
+bash "$here/build-box.sh" "$box" "${build_args[@]}"
+
+# TCG's TSC ticks at the host's rate; telling the kernel skips a calibration
+# that can hang under TCG.
+mhz=$(awk -F: '/^cpu MHz/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')
+khz=$(awk -v m="${mhz:-0}" 'BEGIN { printf "%d", m * 1000 }')
+[ "$khz" -gt 100000 ] || khz=2445000
+
+cmdline="console=ttyS0 loglevel=4 reboot=t panic=-1 tsc_early_khz=$khz tsc=reliable"
+if [ "$shell" = 1 ]; then
+  cmdline+=" virtbox.shell"
+else
+  cmdline+=" virtbox.run=$(IFS=,; echo "${tests[*]}")"
+fi
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 3072 -smp 2
+      -no-reboot -nodefaults -display none -serial stdio
+      -kernel "$top/build/guest/vmlinuz" -initrd "$box" -append "$cmdline")
+
+if [ "$shell" = 1 ]; then
+  exec "${qemu[@]}"
+fi
+
+log=$out/last.log
+echo "virtbox: booting the test box (QEMU TCG, timeout ${timeout}s): ${tests[*]}"
+set +e
+timeout --kill-after=10 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+results=$(grep -a '^VIRTBOX-TEST ' "$log" | tr -d '\r' || true)
+echo "virtbox: results (log: $log)"
+[ -n "$results" ] && echo "$results"
+if ! grep -aq '^VIRTBOX-DONE' "$log"; then
+  [ "$rc" = 124 ] && echo "virtbox: the box timed out after ${timeout}s" ||
+    echo "virtbox: the box stopped before finishing (QEMU exit $rc)"
+  exit 1
+fi
+count() { awk -v s="$1" '$3 == s' <<<"$results" | wc -l; }
+n_fail=$(count FAIL) n_pass=$(count PASS) n_skip=$(count SKIP)
+echo "virtbox: $n_pass passed, $n_fail failed, $n_skip skipped"
+[ "$n_fail" -eq 0 ] && [ $((n_pass + n_skip)) -eq ${#tests[@]} ] || exit 1
+if [ "$n_pass" -eq 0 ]; then
+  awk '$3 == "SKIP"' <<<"$results" | tail -n 1
+  exit 77
+fi
