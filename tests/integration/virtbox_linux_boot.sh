@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# In the test box (QEMU TCG, emulated SVM + NPT): kvm-amd works, and hv boots
+# the stock Debian cloud kernel (build/guest) to /init with 1 and 2 vCPUs,
+# the guest powers off and hv exits 0 with a boot marker in its stats JSON.
+# The in-box part is tests/virtbox/kvm.sh and tests/virtbox/linux_boot.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 not installed (ci/deps.sh installs it)"; exit 77; }
+for f in build/bin/hv build/guest/vmlinuz build/guest/initrd.img; do
+  [ -e "$f" ] || { echo "$f missing: run make && make guest (make test builds both)"; exit 1; }
+done
+exec bash ci/virtbox/run.sh --timeout 720 kvm linux_boot
