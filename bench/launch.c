@@ -1,0 +1,273 @@
+/* Paths, host capability checks and command lines for each environment:
+ *   native  build/workloads/native/NAME ARGS...
+ *   micro   hv run --guest micro:NAME [knobs] --stats-json F --quiet -- ARGS...
+ *   linux   hv run --kernel vmlinuz --initrd initrd.img
+ *           --cmdline "... hvperf.run=NAME" [knobs] --stats-json F --quiet
+ *   qemu    qemu-system-x86_64 -accel kvm ... the same kernel and initrd
+ * The Linux guest's /init runs /tests/NAME.sh (workloads/guest/init). */
+#include "bench/launch.h"
+#include "bench/exec.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Paths and messages are cut at their buffer size on purpose. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define LINUX_CMDLINE "console=ttyS0 quiet reboot=t panic=-1"
+
+static void launch__path(char *dst, const char *env, const char *base,
+			 const char *rel)
+{
+	const char *e = getenv(env);
+
+	if (e && *e)
+		snprintf(dst, PATH_MAX, "%s", e);
+	else
+		snprintf(dst, PATH_MAX, "%s/%s", base, rel);
+}
+
+void launch_paths_init(struct launch_paths *p)
+{
+	char exe[PATH_MAX], build[PATH_MAX], top[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	/* hvperf lives in <top>/build/bin/ */
+	if (n <= 0)
+		snprintf(exe, sizeof(exe), "./build/bin/hvperf");
+	else
+		exe[n] = 0;
+	snprintf(build, sizeof(build), "%s", dirname(dirname(exe)));
+	snprintf(top, sizeof(top), "%s", build);
+	dirname(top);
+	launch__path(p->hv, "HVPERF_HV", build, "bin/hv");
+	launch__path(p->workloads, "HVPERF_WORKLOADS", build, "workloads");
+	launch__path(p->guest, "HVPERF_GUEST_DIR", build, "guest");
+	launch__path(p->manifest, "HVPERF_MANIFEST", top, "workloads/manifest.json");
+	if (access(p->manifest, R_OK) && !getenv("HVPERF_MANIFEST") &&
+	    !access("workloads/manifest.json", R_OK))
+		snprintf(p->manifest, PATH_MAX, "workloads/manifest.json");
+	snprintf(p->qemu, PATH_MAX, "%s",
+		 getenv("HVPERF_QEMU") ? getenv("HVPERF_QEMU") : "qemu-system-x86_64");
+}
+
+void launch_host_probe(const struct launch_paths *p, struct launch_host *h)
+{
+	char *argv[] = {(char *)p->hv, "info", "--json", NULL};
+	struct exec_result r;
+	char err[256];
+	json_t *doc;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->flavour, sizeof(h->flavour), "unknown");
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		snprintf(h->reason, sizeof(h->reason), "/dev/kvm is missing or not accessible");
+		return;
+	}
+	if (access(p->hv, X_OK)) {
+		snprintf(h->reason, sizeof(h->reason), "hv is not built (%s missing)", p->hv);
+		return;
+	}
+	if (exec_run(argv, NULL, 30, &r, err, sizeof(err))) {
+		snprintf(h->reason, sizeof(h->reason), "hv info: %s", err);
+		return;
+	}
+	doc = json_loads(r.out, 0, NULL);
+	if (!doc) {
+		exec_last_line(r.err, err, sizeof(err));
+		snprintf(h->reason, sizeof(h->reason), "hv info --json failed (exit %d): %s",
+			 r.status, err);
+	} else {
+		const char *f = json_string_value(json_object_get(doc, "kvm_flavour"));
+		const char *why = json_string_value(json_object_get(doc, "reason"));
+
+		snprintf(h->flavour, sizeof(h->flavour), "%s", f ? f : "unknown");
+		h->kvm = json_is_true(json_object_get(doc, "kvm_available"));
+		if (!h->kvm)
+			snprintf(h->reason, sizeof(h->reason), "hv: KVM unavailable: %s",
+				 why ? why : "no reason given");
+		json_decref(doc);
+	}
+	exec_result_free(&r);
+}
+
+const char *launch_unavailable(const struct launch_paths *p,
+			       const struct launch_host *h,
+			       const struct manifest_entry *w,
+			       const struct scenario_config *c,
+			       char *buf, size_t len)
+{
+	unsigned env = env_from_name(c->env);
+
+	if (!(w->envs & env)) {
+		snprintf(buf, len, "workload %s is not built for env %s", w->name, c->env);
+		return buf;
+	}
+	if (env == ENV_NATIVE) {
+		snprintf(buf, len, "%s/native/%s", p->workloads, w->name);
+		if (access(buf, X_OK)) {
+			snprintf(buf, len, "native build missing: %s/native/%s (make)",
+				 p->workloads, w->name);
+			return buf;
+		}
+		return NULL;
+	}
+	if (env != ENV_QEMU && !h->kvm)
+		return h->reason;
+	if (env == ENV_MICRO) {
+		snprintf(buf, len, "%s/micro/%s.elf", p->workloads, w->name);
+		if (access(buf, R_OK)) {
+			snprintf(buf, len, "micro-guest build missing: %s/micro/%s.elf (make)",
+				 p->workloads, w->name);
+			return buf;
+		}
+		return NULL;
+	}
+	/* Linux guests need ring 0 at full speed: hardware virtualization */
+	if (!strcmp(h->flavour, "pvm"))
+		return "host KVM is software (kvm_pvm): Linux guests cannot run here";
+	if (strcmp(h->flavour, "vmx") && strcmp(h->flavour, "svm")) {
+		snprintf(buf, len, "host KVM flavour is %s, not vmx/svm: Linux guests need hardware virtualization%s%s",
+			 h->flavour, h->reason[0] ? "; " : "", h->reason);
+		return buf;
+	}
+	snprintf(buf, len, "%s/vmlinuz", p->guest);
+	if (access(buf, R_OK)) {
+		snprintf(buf, len, "Linux guest image not built: %s/vmlinuz missing (make guest)",
+			 p->guest);
+		return buf;
+	}
+	return NULL;
+}
+
+static void launch__add(struct launch_cmd *cmd, const char *s)
+{
+	if (cmd->argc < (int)(sizeof(cmd->argv) / sizeof(cmd->argv[0])) - 1)
+		cmd->argv[cmd->argc++] = strdup(s);
+	cmd->argv[cmd->argc] = NULL;
+}
+
+static void launch__addf(struct launch_cmd *cmd, const char *fmt, const char *a,
+			 const char *b)
+{
+	char buf[PATH_MAX + 64];
+
+	snprintf(buf, sizeof(buf), fmt, a, b);
+	launch__add(cmd, buf);
+}
+
+/* config.knobs -> hv flags (hv/config.h) */
+static void launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs)
+{
+	const char *k;
+	json_t *v, *e;
+	size_t i;
+	char num[32];
+
+	json_object_foreach(knobs, k, v) {
+		if (!strcmp(k, "prefault")) {
+			if (json_is_true(v))
+				launch__add(cmd, "--prefault");
+			continue;
+		}
+		launch__addf(cmd, "--%s", k, NULL);
+		/* --mem_backing -> --mem-backing */
+		for (char *c = cmd->argv[cmd->argc - 1]; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		if (json_is_boolean(v)) {
+			launch__add(cmd, json_is_true(v) ? "on" : "off");
+		} else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+			launch__add(cmd, num);
+		} else if (json_is_string(v)) {
+			launch__add(cmd, json_string_value(v));
+		} else {
+			/* several disks/nets: one flag each */
+			cmd->argc--;
+			json_array_foreach(v, i, e) {
+				launch__addf(cmd, "--%s", k, NULL);
+				launch__add(cmd, json_string_value(e));
+			}
+		}
+	}
+}
+
+int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
+		 json_t *args, const struct scenario_config *c,
+		 const char *tmpdir, struct launch_cmd *cmd, char *err,
+		 size_t errlen)
+{
+	unsigned env = env_from_name(c->env);
+	size_t i;
+	json_t *a;
+
+	memset(cmd, 0, sizeof(*cmd));
+	if (env == ENV_NATIVE) {
+		launch__addf(cmd, "%s/native/%s", p->workloads, w->name);
+	} else if (env == ENV_QEMU) {
+		const char *mem = json_string_value(json_object_get(c->knobs, "mem"));
+		json_t *cpus = json_object_get(c->knobs, "cpus");
+		char n[16];
+
+		snprintf(n, sizeof(n), "%lld", cpus ? (long long)json_integer_value(cpus) : 1);
+		launch__add(cmd, p->qemu);
+		launch__add(cmd, "-accel");
+		launch__add(cmd, "kvm");
+		launch__add(cmd, "-cpu");
+		launch__add(cmd, "host");
+		launch__add(cmd, "-M");
+		launch__add(cmd, "microvm");
+		launch__add(cmd, "-m");
+		launch__add(cmd, mem ? mem : "256M");
+		launch__add(cmd, "-smp");
+		launch__add(cmd, n);
+		launch__add(cmd, "-nographic");
+		launch__add(cmd, "-no-reboot");
+		launch__add(cmd, "-kernel");
+		launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
+		launch__add(cmd, "-initrd");
+		launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
+		launch__add(cmd, "-append");
+		launch__addf(cmd, LINUX_CMDLINE " hvperf.run=%s", w->name, NULL);
+		return 0;
+	} else {
+		snprintf(cmd->stats_path, sizeof(cmd->stats_path), "%s/hv-stats-%d.json",
+			 tmpdir, (int)getpid());
+		launch__add(cmd, p->hv);
+		launch__add(cmd, "run");
+		if (env == ENV_MICRO) {
+			launch__add(cmd, "--guest");
+			launch__addf(cmd, "micro:%s", w->name, NULL);
+		} else {
+			launch__add(cmd, "--kernel");
+			launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
+			launch__add(cmd, "--initrd");
+			launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
+			launch__add(cmd, "--cmdline");
+			launch__addf(cmd, LINUX_CMDLINE " hvperf.run=%s", w->name, NULL);
+		}
+		launch__hv_knobs(cmd, c->knobs);
+		launch__add(cmd, "--stats-json");
+		launch__add(cmd, cmd->stats_path);
+		launch__add(cmd, "--quiet");
+		if (env != ENV_MICRO)
+			return 0;   /* the guest's /tests script owns its arguments */
+		launch__add(cmd, "--");
+	}
+	json_array_foreach(args, i, a)
+		launch__add(cmd, json_string_value(a));
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+void launch_cmd_free(struct launch_cmd *cmd)
+{
+	for (int i = 0; i < cmd->argc; i++)
+		free(cmd->argv[i]);
+	cmd->argc = 0;
+}
