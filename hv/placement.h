@@ -2,6 +2,7 @@
 #ifndef HV_PLACEMENT_H
 #define HV_PLACEMENT_H
 
+#include <hwloc.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -21,5 +22,14 @@ int placement_apply_vcpu(struct vm *vm, int vcpu_id, pthread_t thread);
 int placement_apply_io(struct vm *vm, pthread_t thread);
 /* The chosen placement for the stats JSON ({"vcpu0": 1, "io": 0}). */
 json_t *placement_json(const struct vm *vm);
+
+/* The pure part of --pin auto, over any hwloc topology (tests use
+ * synthetic ones): one vCPU per core first (SMT siblings only once every
+ * core has one), on one NUMA node when the vCPUs fit there, the I/O thread
+ * on a PU left over (else shared with the last vCPU). allowed limits the
+ * PUs (NULL = all). Writes OS CPU numbers; returns 0, or -1 when no PU is
+ * allowed. */
+int placement_compute_auto(hwloc_topology_t topo, hwloc_const_bitmap_t allowed,
+			   int nr_vcpus, int *vcpu_cpu, int *io_cpu);
 
 #endif
