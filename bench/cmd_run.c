@@ -18,9 +18,6 @@
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-/* tuners/hostfacts.c may not be linked in every build of hvperf yet */
-json_t *hostfacts_collect(void) __attribute__((weak));
-
 static int cmd_run__mkdirs(const char *dir)
 {
 	char tmp[4096];
@@ -41,11 +38,8 @@ static int cmd_run__mkdirs(const char *dir)
 
 static json_t *cmd_run__host(const struct launch_host *h)
 {
-	json_t *host = hostfacts_collect ? hostfacts_collect() : NULL;
+	json_t *host = hostfacts_collect();
 
-	if (!host)
-		host = json_pack("{s:s}", "reason", "host facts not collected: "
-				 "tuners/hostfacts.c not built into this hvperf");
 	json_object_set_new(host, "kvm_flavour", json_string(h->flavour));
 	json_object_set_new(host, "kvm_available", json_boolean(h->kvm));
 	if (!h->kvm)

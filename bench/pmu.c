@@ -85,7 +85,10 @@ void pmu_errno_reason(int err, bool hardware, char *buf, size_t len)
 	}
 }
 
-static void pmu__add(struct pmu_set *s, const char *name, const char *spec)
+enum pmu_mode { PMU_DEFAULT, PMU_GUEST_AND_HOST, PMU_GUEST_ONLY };
+
+static void pmu__add(struct pmu_set *s, const char *name, const char *spec,
+		     enum pmu_mode mode)
 {
 	struct pmu_event *e;
 	int fd;
@@ -101,6 +104,12 @@ static void pmu__add(struct pmu_set *s, const char *name, const char *spec)
 		return;
 	e->hardware = e->attr.type != PERF_TYPE_SOFTWARE &&
 		      e->attr.type != PERF_TYPE_TRACEPOINT;
+	/* Set the bits ourselves: libpfm4's mg/mh modifiers do not combine
+	 * the way one expects (mg=1:mh=0 clears both). */
+	if (mode != PMU_DEFAULT) {
+		e->attr.exclude_guest = 0;
+		e->attr.exclude_host = mode == PMU_GUEST_ONLY;
+	}
 	e->attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
 			      PERF_FORMAT_TOTAL_TIME_RUNNING;
 	e->attr.disabled = 1;
@@ -118,15 +127,15 @@ void pmu_set_init(struct pmu_set *s, const char *const *names, size_t n,
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < n; i++) {
-		char name[64], spec[96];
+		char name[64];
 
-		pmu__add(s, names[i], names[i]);
-		if (!guest_split || !s->n || !s->ev[s->n - 1].hardware)
+		/* a VM's counters include guest mode; ":guest" is guest only */
+		pmu__add(s, names[i], names[i],
+			 guest_split ? PMU_GUEST_AND_HOST : PMU_DEFAULT);
+		if (!guest_split || !s->ev[s->n - 1].hardware)
 			continue;
-		/* libpfm4's mg/mh modifiers set exclude_host/exclude_guest */
 		snprintf(name, sizeof(name), "%s:guest", names[i]);
-		snprintf(spec, sizeof(spec), "%s:mg=1:mh=0", names[i]);
-		pmu__add(s, name, spec);
+		pmu__add(s, name, names[i], PMU_GUEST_ONLY);
 	}
 }
 

@@ -35,12 +35,12 @@ extern const char *const pmu_default_events[];
 extern const size_t pmu_nr_default_events;
 
 /* Resolve one event (libpfm4 syntax, e.g. "cycles", "dTLB-load-misses",
- * "cycles:mg=1:mh=0"). 0, or -1 with the reason. */
+ * "cycles:u"). 0, or -1 with the reason. */
 int pmu_resolve(const char *event, struct perf_event_attr *attr, char *reason,
 		size_t len);
 
-/* Build a set from names. guest_split adds "<event>:guest" for hardware
- * events, counted with exclude_host=1 (guest mode only). Each event is
+/* Build a set from names. guest_split (VM runs) counts guest and host mode
+ * and adds "<event>:guest" for hardware events (exclude_host=1). Each event is
  * probed on the calling process, so unavailable ones carry a reason. */
 void pmu_set_init(struct pmu_set *s, const char *const *names, size_t n,
 		  bool guest_split);

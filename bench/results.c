@@ -41,7 +41,7 @@ json_t *results_new(const char *run_id, json_t *host, json_t *scenario,
 
 	gmtime_r(&now, &tm);
 	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_pack("{s:s, s:{s:s, s:s, s:s, s:o, s:o}, s:O, s:[], s:[], s:[]}",
+	return json_pack("{s:s, s:{s:s, s:s, s:s, s:o, s:o}, s:o, s:[], s:[], s:[]}",
 			 "schema", RESULTS_SCHEMA,
 			 "run", "id", run_id, "time", iso,
 			 "hvperf_version", HVPERF_VERSION,

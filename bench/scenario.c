@@ -255,6 +255,8 @@ static int scen__configs(struct scen_ctx *x, json_t *cs, struct scenario *s)
 			return -1;
 		snprintf(p, sizeof(p), "$.configurations[%zu]", i);
 		n = matrix_expand(t, p, &pts, why, sizeof(why));
+		if (n < 0 && !strncmp(why, p, strlen(p)))
+			return scen__fail(x, p, "%s", why + strlen(p) + 1);
 		if (n < 0)
 			return scen__fail(x, p, "%s", why);
 		if (n == 0)
