@@ -5,7 +5,7 @@
 #   run.sh [--qemu] [--timeout SECS] [--file SRC]... [--env K=V]... TEST...
 #   run.sh --shell          (interactive box, for debugging)
 # TEST is tests/virtbox/TEST.sh or the basename of a --file. The serial log
-# streams to stdout and is kept in build/virtbox/last.log.
+# streams to stdout and is kept in build/virtbox/<tests>.log.
 # Exit: 0 all passed (or some skipped), 77 all skipped (reason on the last
 # line), 1 a test failed or the box did not finish.
 set -euo pipefail
@@ -53,7 +53,7 @@ if [ "$shell" = 1 ]; then
   exec "${qemu[@]}"
 fi
 
-log=$out/last.log
+log=$out/$(IFS=-; echo "${tests[*]}").log
 echo "virtbox: booting the test box (QEMU TCG, timeout ${timeout}s): ${tests[*]}"
 set +e
 timeout --kill-after=10 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
