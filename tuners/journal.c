@@ -86,11 +86,15 @@ static unsigned long long proc_starttime(pid_t pid)
 	return st;
 }
 
+void journal_owner_of(pid_t pid, char *out, size_t len)
+{
+	snprintf(out, len, "%d:%llu", (int)pid, proc_starttime(pid));
+}
+
 const char *journal_self_owner(void)
 {
 	if (!self_owner[0])
-		snprintf(self_owner, sizeof(self_owner), "%d:%llu", (int)getpid(),
-			 proc_starttime(getpid()));
+		journal_owner_of(getpid(), self_owner, sizeof(self_owner));
 	return self_owner;
 }
 

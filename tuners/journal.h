@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define JOURNAL_OWNER_LEN 48
 #define JOURNAL_KEY_LEN   48
@@ -48,6 +49,7 @@ const char *journal_path(void);
 
 /* This process's owner id ("PID:STARTTIME"). */
 const char *journal_self_owner(void);
+void journal_owner_of(pid_t pid, char *out, size_t len);
 /* True when the process named by owner still runs. */
 bool journal_owner_alive(const char *owner);
 

@@ -32,7 +32,8 @@ char *sysfs_read(const char *path)
 int sysfs_write_raw(const char *path, const char *value)
 {
 	size_t len = strlen(value);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC: no effect on sysfs/procfs, right for plain files */
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
