@@ -272,8 +272,9 @@ static void tuner_signal(int sig)
 {
 	static const char msg[] = "hvperf: signal: restoring tuned host settings\n";
 
+	/* SIGTERM even for SIGINT: a child of a background job ignores SIGINT */
 	if (signal_child > 0)
-		kill(signal_child, sig);
+		kill(signal_child, SIGTERM);
 	(void)!write(2, msg, sizeof(msg) - 1);
 	for (int i = nr_applied - 1; i >= 0; i--)
 		tuner_undo(applied[i].key, applied[i].path, applied[i].prev);
