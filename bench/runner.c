@@ -95,7 +95,7 @@ static void runner__samples(struct runner *r, json_t *lines, size_t w, size_t c,
 	json_t *kvm = strcmp(cfg->env, "native") ? kvmstats_extract(stats) : NULL;
 	size_t i;
 
-	if (r->o->no_counters) {
+	if (r->o->no_counters || !cfg->counters) {
 		for (i = 0; i < pmu->n; i++) {
 			json_object_set_new(counters, pmu->ev[i].name, json_null());
 			json_object_set_new(cu, pmu->ev[i].name,
@@ -163,7 +163,8 @@ static int runner__once(struct runner *r, size_t w, size_t c, int rep,
 	if (hostwhy)
 		return -1;
 	launch_build(r->paths, e, runner__args(r, w, e), cfg, r->o->dir, &cmd, why, len);
-	if (exec_run(cmd.argv, r->o->no_counters ? NULL : pmu, r->s->timeout_s,
+	if (exec_run(cmd.argv, r->o->no_counters || !cfg->counters ? NULL : pmu,
+		     r->s->timeout_s,
 		     &x, why, len)) {
 		launch_cmd_free(&cmd);
 		return -1;

@@ -163,7 +163,7 @@ static int scen__axis(struct scen_ctx *x, const char *p, const char *key,
 static int scen__template(struct scen_ctx *x, json_t *t, size_t idx)
 {
 	static const char *const keys[] = {"name", "description", "env", "backend",
-		"knobs", "host", "axes", "zip", "exclude", NULL};
+		"knobs", "host", "axes", "zip", "exclude", "counters", NULL};
 	char p[64], q[128];
 	const char *env = json_string_value(json_object_get(t, "env"));
 	const char *backend = json_string_value(json_object_get(t, "backend"));
@@ -181,6 +181,8 @@ static int scen__template(struct scen_ctx *x, json_t *t, size_t idx)
 		return scen__fail(x, p, "env must be one of native, micro, linux");
 	if (json_object_get(t, "name") && !json_is_string(json_object_get(t, "name")))
 		return scen__fail(x, p, "name must be a string");
+	if (json_object_get(t, "counters") && !json_is_boolean(json_object_get(t, "counters")))
+		return scen__fail(x, p, "counters must be true or false");
 	if (json_object_get(t, "backend") &&
 	    (!backend || (strcmp(backend, "hv") && strcmp(backend, "qemu"))))
 		return scen__fail(x, p, "backend must be \"hv\" or \"qemu\"");
@@ -275,7 +277,8 @@ static int scen__configs(struct scen_ctx *x, json_t *cs, struct scenario *s)
 			c = &s->configs[s->nr_configs++];
 			*c = (struct scenario_config){.name = pts[j].name, .env = env,
 				.knobs = pts[j].knobs, .host = pts[j].host,
-				.origin = strdup(p)};
+				.origin = strdup(p),
+				.counters = !json_is_false(json_object_get(t, "counters"))};
 			pts[j] = (struct matrix_point){0};
 			if (scenario_check_config(c, why, sizeof(why))) {
 				matrix_points_free(pts, n);

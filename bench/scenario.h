@@ -22,6 +22,7 @@ struct scenario_config {
 	json_t *knobs;         /* object: knob -> value (owned) */
 	json_t *host;          /* object: tuner key -> string (owned) */
 	char *origin;          /* JSON path of its template, for messages */
+	bool counters;         /* PMU counters on ("counters": false: off) */
 };
 
 struct scenario_repeat {
