@@ -110,6 +110,7 @@ static int cmd_run(int argc, char **argv)
 		die("--cgroup %s: %s", cfg.cgroup, err);
 
 	vm_create(&vm, &cfg);
+	vm.cgroup = cg;
 	max_vcpus = ioctl(vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (max_vcpus > 0 && cfg.cpus > max_vcpus)
 		die("--cpus %d: this host's KVM allows at most %d vCPUs", cfg.cpus, max_vcpus);

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "hv/cgroup.h"
 #include "hv/kvmstats.h"
 #include "hv/log.h"
 #include "hv/placement.h"
@@ -122,6 +123,8 @@ json_t *hv_stats_json(struct vm *vm)
 			 "exits", "io", (json_int_t)io, "mmio", (json_int_t)mmio,
 			 "hlt", (json_int_t)hlt, "other", (json_int_t)other,
 			 "devices", devices, "memory", memory_json(vm));
+	if (vm->cgroup)
+		json_object_set_new(root, "cgroup", vm_cgroup_json(vm->cgroup));
 	if (vm->micro_results)
 		json_object_set(root, "micro", vm->micro_results);
 	return root;

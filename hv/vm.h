@@ -22,6 +22,7 @@ enum kvm_flavour {
 const char *kvm_flavour_name(enum kvm_flavour f);
 
 struct vcpu;
+struct vm_cgroup;
 
 /* A device that firmware (ACPI DSDT) must describe. */
 struct acpi_mmio_dev {
@@ -59,6 +60,7 @@ struct vm {
 	struct kvm_cpuid2 *supported_cpuid;
 
 	struct guest_mem mem;
+	struct vm_cgroup *cgroup;  /* --cgroup, or NULL */
 	struct io_bus pio, mmio;
 
 	int nr_vcpus;
