@@ -1,117 +1,56 @@
-/* KVM binary stats parsing on synthetic buffers laid out as the kernel
- * does (header, descriptors with names, u64 data). */
+/* KVM exit counts from hv's stats JSON: by name, summed over vCPUs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <cmocka.h>
-#include <linux/kvm.h>
-#include <string.h>
-#include <sys/types.h>
 
-#include "hv/kvmstats.h"
+#include "bench/kvmstats.h"
 
-#define NAME_SIZE 48
-
-struct buf {
-	uint8_t data[4096];
-	size_t len;
-};
-
-static ssize_t buf_reader(void *ctx, void *out, size_t len, off_t off)
+static void test_extract(void **state)
 {
-	struct buf *b = ctx;
-
-	if (off < 0 || (size_t)off > b->len)
-		return -1;
-	if (len > b->len - off)
-		len = b->len - off;
-	memcpy(out, b->data + off, len);
-	return (ssize_t)len;
-}
-
-/* Three stats: a counter, a 4-bucket histogram, a peak value. */
-static void build(struct buf *b, uint32_t num_desc)
-{
-	struct kvm_stats_header h = {
-		.name_size = NAME_SIZE, .num_desc = num_desc, .id_offset = sizeof(h),
-		.desc_offset = sizeof(h) + 64,
-	};
-	size_t dsize = sizeof(struct kvm_stats_desc) + NAME_SIZE;
-	const char *names[] = { "exits", "halt_wait_hist", "max_mmu_rmap_size" };
-	uint16_t sizes[] = { 1, 4, 1 };
-	uint32_t types[] = { KVM_STATS_TYPE_CUMULATIVE, KVM_STATS_TYPE_LOG_HIST,
-			     KVM_STATS_TYPE_PEAK };
-	uint64_t values[] = { 1234, 1, 2, 3, 4, 77 };
-	uint32_t off = 0;
-
-	memset(b, 0, sizeof(*b));
-	h.data_offset = h.desc_offset + 3 * dsize;
-	memcpy(b->data, &h, sizeof(h));
-	strcpy((char *)b->data + sizeof(h), "kvm-1234");
-	for (int i = 0; i < 3; i++) {
-		struct kvm_stats_desc *d = (void *)(b->data + h.desc_offset + i * dsize);
-
-		d->flags = types[i] | KVM_STATS_UNIT_NONE | KVM_STATS_BASE_POW10;
-		d->size = sizes[i];
-		d->offset = off;
-		strcpy(d->name, names[i]);
-		off += sizes[i] * 8;
-	}
-	memcpy(b->data + h.data_offset, values, sizeof(values));
-	b->len = h.data_offset + sizeof(values);
-}
-
-static void test_parse(void **state)
-{
-	struct buf b;
-	char err[128];
-	json_t *j, *hist;
+	json_t *st = json_loads(
+		"{\"hv\": {\"kvm_flavour\": \"pvm\"},"
+		" \"kvm\": {\"available\": true, \"vm\": {\"pages_4k\": 10},"
+		"  \"vcpus\": [{\"exits\": 10, \"io_exits\": 4, \"halt_successful_poll\": 7, \"pf_taken\": 2,"
+		"              \"halt_poll_success_hist\": [1, 2]},"
+		"             {\"io_exits\": 1, \"exits\": 5, \"mmio_exits\": 3}]},"
+		" \"exits\": {\"io\": 5, \"mmio\": 3}}", 0, NULL);
+	json_t *k;
 
 	(void)state;
-	build(&b, 3);
-	j = kvmstats_read(buf_reader, &b, err, sizeof(err));
-	assert_non_null(j);
-	assert_int_equal(json_integer_value(json_object_get(j, "exits")), 1234);
-	assert_int_equal(json_integer_value(json_object_get(j, "max_mmu_rmap_size")), 77);
-	hist = json_object_get(j, "halt_wait_hist");
-	assert_true(json_is_array(hist));
-	assert_int_equal(json_array_size(hist), 4);
-	assert_int_equal(json_integer_value(json_array_get(hist, 3)), 4);
-	json_decref(j);
+	assert_non_null(st);
+	k = kvmstats_extract(st);
+	assert_non_null(k);
+	assert_int_equal(json_integer_value(json_object_get(k, "exits")), 15);
+	assert_int_equal(json_integer_value(json_object_get(k, "io_exits")), 5);
+	assert_int_equal(json_integer_value(json_object_get(k, "mmio_exits")), 3);
+	assert_int_equal(json_integer_value(json_object_get(k, "pf_taken")), 2);
+	assert_int_equal(json_integer_value(json_object_get(k, "vmm_io_exits")), 5);
+	assert_null(json_object_get(k, "halt_successful_poll"));
+	assert_null(json_object_get(k, "halt_poll_success_hist"));
+	assert_null(json_object_get(k, "unavailable"));
+	json_decref(k);
+	json_decref(st);
 }
 
-static void test_truncated(void **state)
+static void test_unavailable(void **state)
 {
-	struct buf b;
-	char err[128] = "";
+	json_t *st = json_loads("{\"kvm\": {\"available\": false, \"reason\": \"no stats fd\"},"
+				" \"exits\": {\"io\": 1}}", 0, NULL);
+	json_t *k = kvmstats_extract(st);
 
 	(void)state;
-	build(&b, 3);
-	b.len -= 8;   /* last value cut off */
-	assert_null(kvmstats_read(buf_reader, &b, err, sizeof(err)));
-	assert_non_null(strstr(err, "max_mmu_rmap_size"));
-	b.len = 10;   /* header cut off */
-	assert_null(kvmstats_read(buf_reader, &b, err, sizeof(err)));
-}
-
-static void test_implausible_header(void **state)
-{
-	struct buf b;
-	char err[128] = "";
-
-	(void)state;
-	build(&b, 1000000);
-	assert_null(kvmstats_read(buf_reader, &b, err, sizeof(err)));
-	assert_non_null(strstr(err, "implausible"));
+	assert_string_equal(json_string_value(json_object_get(k, "unavailable")), "no stats fd");
+	json_decref(k);
+	assert_null(kvmstats_extract(json_object_get(st, "exits")));
+	json_decref(st);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_implausible_header),
+		cmocka_unit_test(test_extract),
+		cmocka_unit_test(test_unavailable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
