@@ -2,7 +2,8 @@
  * "mbtest cpus=<NB_CPUS> ram=<RAM_SIZE in MiB> cmdline=<cmdline>" on COM1
  * (polling LSR.THRE like kvm-unit-tests), then acts on the first cmdline
  * character: 'e' outl(3, 0xf4); 's' writes "Shutdown" to 0x8900 and halts;
- * 'f' triple-faults; 'm' writes the boot marker; anything else outl(0, 0xf4). */
+ * 'f' triple-faults; 'm' writes the boot marker; 'w' spins until stopped;
+ * anything else outl(0, 0xf4). */
 	.code32
 	.section .text
 	.align 4
@@ -38,6 +39,8 @@ _start:
 	je shutdown
 	cmp $'f', %al
 	je triple
+	cmp $'w', %al
+	je spin
 	cmp $'m', %al
 	jne exit0
 	movl $1, 0xd0000000         /* boot marker (MMIO) */
@@ -47,6 +50,8 @@ exit3:	mov $3, %eax
 1:	mov $0xf4, %dx
 	out %eax, %dx
 	hlt
+spin:	pause
+	jmp spin
 shutdown:
 	mov $s_shutdown, %esi
 	mov $0x8900, %dx
