@@ -114,9 +114,6 @@ static int cmd_run(int argc, char **argv)
 	max_vcpus = ioctl(vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (max_vcpus > 0 && cfg.cpus > max_vcpus)
 		die("--cpus %d: this host's KVM allows at most %d vCPUs", cfg.cpus, max_vcpus);
-	if (vm.flavour == KVM_FLAVOUR_PVM && cfg.kernel)
-		warnx_hv("this host's KVM is software (kvm_pvm): guest ring 0 is emulated, "
-			 "so a Linux guest will crawl or stop; use micro-guests here");
 	if (guest_mem_alloc(&vm.mem, &cfg, err, sizeof(err)))
 		die("%s", err);
 	vm_map_memory(&vm);
@@ -129,6 +126,10 @@ static int cmd_run(int argc, char **argv)
 		vm.vcpus[i] = vcpu_create(&vm, i);
 	if (hv_devices_init(&vm) || load_guest(&vm))
 		exit(1);
+	/* after the guest loaded, so that bad input stays a one-line error */
+	if (vm.flavour == KVM_FLAVOUR_PVM && cfg.kernel)
+		warnx_hv("this host's KVM is software (kvm_pvm): guest ring 0 is emulated, "
+			 "so a Linux guest will crawl or stop; use micro-guests here");
 	for (int i = 0; i < cfg.cpus; i++)
 		vcpu_setup_entry(vm.vcpus[i]);
 	for (int i = 0; i < cfg.cpus; i++)
