@@ -69,7 +69,7 @@ int pt_map(struct pt_builder *pt, uint64_t va, uint64_t pa, uint64_t len,
 	}
 	if ((va | pa | len) & (page_size - 1) || va + len < va)
 		return -1;
-	flags &= PTE_W | PTE_U | PTE_NX;
+	flags &= PTE_W | PTE_U | PTE_NX | PTE_PCD | PTE_PWT;
 	for (uint64_t off = 0; off < len; off += page_size) {
 		uint64_t *e = pt_entry(pt, va + off, level, flags);
 

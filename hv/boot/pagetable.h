@@ -11,6 +11,8 @@
 #define PTE_P    (1ULL << 0)
 #define PTE_W    (1ULL << 1)
 #define PTE_U    (1ULL << 2)
+#define PTE_PWT  (1ULL << 3)   /* write-through */
+#define PTE_PCD  (1ULL << 4)   /* cache disable (MMIO) */
 #define PTE_PS   (1ULL << 7)   /* large page in a PDPTE/PDE */
 #define PTE_NX   (1ULL << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
@@ -28,7 +30,8 @@ struct pt_builder {
 int pt_init(struct pt_builder *pt, struct guest_mem *mem, uint64_t area,
 	    uint64_t area_len);
 /* Map [va, va + len) to [pa, ...) with pages of page_size (4K/2M/1G); va,
- * pa and len must be aligned to it. flags: PTE_W, PTE_U, PTE_NX. Returns 0,
+ * pa and len must be aligned to it. flags: PTE_W, PTE_U, PTE_NX, PTE_PCD,
+ * PTE_PWT. Returns 0,
  * or -1 (misaligned, bad size, out of table space). */
 int pt_map(struct pt_builder *pt, uint64_t va, uint64_t pa, uint64_t len,
 	   uint64_t page_size, uint64_t flags);
