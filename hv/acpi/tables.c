@@ -91,8 +91,8 @@ static struct acpi_gas gas_io(uint16_t port, uint8_t len, uint8_t access)
 static void acpi_fill_fadt(struct acpi_fadt *f, uint64_t facs, uint64_t dsdt)
 {
 	acpi_header_init(&f->h, "FACP", sizeof(*f), ACPI_FADT_REVISION);
+	/* 5.2.9: X_FIRMWARE_CTRL must be zero when FIRMWARE_CTRL is set */
 	f->firmware_ctrl = (uint32_t)facs;
-	f->x_firmware_ctrl = facs;
 	f->dsdt = (uint32_t)dsdt;
 	f->x_dsdt = dsdt;
 	f->preferred_pm_profile = ACPI_PM_PROFILE_ENTERPRISE_SERVER;
