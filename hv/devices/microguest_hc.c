@@ -78,6 +78,7 @@ static int64_t hc_result(struct vm *vm, const struct micro_hc *req)
 {
 	char err[200];
 	const void *p;
+	size_t len;
 	json_t *o;
 	int64_t rc = micro_hc_buffer(&vm->mem, req->arg0, req->arg1, &p);
 
@@ -90,7 +91,11 @@ static int64_t hc_result(struct vm *vm, const struct micro_hc *req)
 	}
 	if (!vm->micro_results)
 		vm->micro_results = json_array();
-	json_dumpf(o, stdout, JSON_COMPACT);
+	/* print the line as the guest wrote it (already validated) */
+	len = req->arg1;
+	while (len && (((const char *)p)[len - 1] == '\n' || ((const char *)p)[len - 1] == '\r'))
+		len--;
+	fwrite(p, 1, len, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
 	json_array_append_new(vm->micro_results, o);

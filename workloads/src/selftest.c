@@ -17,6 +17,12 @@ int wl_main(int argc, char **argv)
 		return *(volatile int *)0;
 	if (!wl_strcmp(fault, "ud"))
 		__asm__ volatile("ud2");
+	if (!wl_strcmp(fault, "vmcall"))
+		__asm__ volatile("vmcall");
+	if (!wl_strcmp(fault, "vmmcall"))
+		__asm__ volatile("vmmcall");
+	if (!wl_strcmp(fault, "pio"))
+		__asm__ volatile("inb $0xf6, %%al" ::: "rax");
 	if (!wl_strcmp(fault, "div0")) {
 		volatile int z = 0;
 
