@@ -214,7 +214,7 @@ static int virtio_blk_add(struct vm *vm, const char *spec, int n)
 		return -1;
 	}
 	if (!b->opts.serial[0])
-		snprintf(b->opts.serial, sizeof(b->opts.serial), "hvperf-disk%d", n);
+		snprintf(b->opts.serial, sizeof(b->opts.serial), "hvperf-disk%u", (unsigned)n % 100);
 	virtio_blk_fill_config(b, &features);
 	snprintf(name, sizeof(name), "virtio-blk%d", n);
 	virtio_mmio_init(&b->dev, vm, name, VIRTIO_ID_BLOCK, features, 1,
