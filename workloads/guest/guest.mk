@@ -2,8 +2,10 @@
 # build-image.sh always runs (cheap) and decides itself whether anything
 # changed: the kernel package version behind linux-image-cloud-amd64 is an
 # input make cannot see.
+# The static workload binaries go into the image (WL_NATIVE comes from
+# workloads/workloads.mk, included before this file).
 .PHONY: guest
-guest:
+guest: $(WL_NATIVE)
 	@bash workloads/guest/build-image.sh $(BUILD)/guest
 
 INTEGRATION_PREREQS += guest
