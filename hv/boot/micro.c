@@ -17,6 +17,8 @@
 #include "hv/vm.h"
 
 #define X86_RFLAGS_IOPL3   (3ULL << 12)
+#define CPUID_EXT_FEATURES 0x80000001u
+#define CPUID_EDX_PAGE1GB  (1u << 26)   /* SDM vol. 2A, CPUID 80000001H */
 
 static struct kvm_segment micro_seg(uint16_t sel, int code, int dpl)
 {
@@ -122,14 +124,33 @@ static void micro_write_info(struct vm *vm, const struct micro_image *im)
 	micro_write_args(vm, info);
 }
 
+/* 1 GiB pages are only valid when the vCPU's CPUID offers them; otherwise a
+ * PS bit in a PDPTE is reserved and every access faults (#PF, RSVD). */
+static int micro_has_1g_pages(const struct vm *vm)
+{
+	const struct kvm_cpuid2 *c = vm->supported_cpuid;
+
+	for (unsigned i = 0; c && i < c->nent; i++)
+		if (c->entries[i].function == CPUID_EXT_FEATURES)
+			return !!(c->entries[i].edx & CPUID_EDX_PAGE1GB);
+	return 0;
+}
+
 int boot_micro_load(struct vm *vm, char *err, size_t errlen)
 {
 	const char *path = vm->cfg->micro;
 	struct micro_image im;
 	char inner[400];
 	size_t len;
-	uint8_t *img = boot_read_file(path, MICRO_MAX_IMAGE, &len, err, errlen);
+	uint8_t *img;
 
+	if (vm->cfg->guest_page_size == (1u << 30) && !micro_has_1g_pages(vm)) {
+		snprintf(err, errlen, "--guest-page-size 1g: this host's KVM (%s) does not "
+			 "offer 1 GiB pages to guests (CPUID 80000001H:EDX bit 26 is clear "
+			 "in KVM_GET_SUPPORTED_CPUID)", kvm_flavour_name(vm->flavour));
+		return -1;
+	}
+	img = boot_read_file(path, MICRO_MAX_IMAGE, &len, err, errlen);
 	if (!img)
 		return -1;
 	if (micro_pt_build(&vm->mem, vm->cfg->guest_page_size, &vm->entry_cr3,
