@@ -1,0 +1,16 @@
+#!/bin/sh
+# Guest side of the virtio-blk pattern test (hvperf.run=disk), run in the
+# test box's Linux guest with `--disk IMG` where the host filled sectors
+# 2048.. (1 MiB in) with the byte 0xA5 for 64 KiB. The guest
+#   1. reads the host pattern back with O_DIRECT and checks it,
+#   2. writes 64 KiB of 0x5A at offset 0 with O_DIRECT and syncs,
+# then powers off; the host verifies the file's first 64 KiB are 0x5A.
+dev=/dev/vda
+[ -b $dev ] || { echo "HVPERF-GUEST: disk FAIL no $dev"; exit 1; }
+want=$(head -c 65536 /dev/zero | tr '\0' '\245' | md5sum | cut -d' ' -f1)
+got=$(dd if=$dev bs=65536 skip=16 count=1 iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)
+[ "$got" = "$want" ] || { echo "HVPERF-GUEST: disk FAIL host pattern mismatch"; exit 1; }
+head -c 65536 /dev/zero | tr '\0' '\132' | dd of=$dev bs=65536 count=1 oflag=direct conv=fsync 2>/dev/null \
+	|| { echo "HVPERF-GUEST: disk FAIL write"; exit 1; }
+sync
+echo "HVPERF-GUEST: disk OK serial=$(cat /sys/block/vda/serial 2>/dev/null)"
