@@ -111,14 +111,28 @@ static int cg_limit(const struct gov_probe *p, uint64_t limit, char *err, size_t
 		snprintf(v, sizeof(v), "%s", p->cg_version == 2 ? "max" : "-1");
 	else
 		snprintf(v, sizeof(v), "%" PRIu64, limit);
-	/* v1 reclaims down to the new limit inside this write, and gives up
-	 * with EBUSY when it cannot */
-	if (gov_cg_write(p->cg_dir, file, v) < 0) {
-		snprintf(err, errlen, "%s/%s = %s: %s%s", p->cg_dir, file, v, strerror(errno),
-			 errno == EBUSY ? " (the kernel could not reclaim down to it: no swap room?)" : "");
-		return -1;
+	/* v1 reclaims down to the new limit inside this write and gives up
+	 * with EBUSY when the VM refaults pages as fast as they go: then cap
+	 * it where reclaim got to, and its own faults reclaim from there */
+	if (gov_cg_write(p->cg_dir, file, v) == 0)
+		return 0;
+	if (errno == EBUSY && p->cg_version == 1) {
+		int saved = errno;
+		long long usage = gov_cg_read(p->cg_dir, "memory.usage_in_bytes");
+
+		if (usage > 0 && (uint64_t)usage > limit) {
+			snprintf(v, sizeof(v), "%lld", usage + (long long)(1 << 20));
+			if (gov_cg_write(p->cg_dir, file, v) == 0) {
+				snprintf(err, errlen, "partial: the kernel could not reclaim down to %" PRIu64
+					 " MiB (the VM refaults its pages); capped at %lld MiB instead",
+					 limit >> 20, (usage >> 20) + 1);
+				return 0;
+			}
+		}
+		errno = saved;
 	}
-	return 0;
+	snprintf(err, errlen, "%s/%s = %s: %s", p->cg_dir, file, v, strerror(errno));
+	return -1;
 }
 
 int gov_act_apply(const struct gov_config *c, const struct gov_probe *probes,

@@ -118,6 +118,8 @@ static void do_actions(struct gov_run *r, const struct gov_obs *o,
 		if (rc < 0) {
 			json_object_set_new(line, "error", json_string(err));
 			gov_policy_failed(&r->st, &a[i]);
+		} else if (err[0]) {
+			json_object_set_new(line, "note", json_string(err));
 		}
 		log_line(r, "action", line);
 	}
