@@ -4,6 +4,8 @@
  *   {"cmd":"stats"}                   -> the stats JSON (hv_stats_json)
  *   {"cmd":"balloon","target_mib":N}  -> {"ok":true,"target_mib":N}
  *   {"cmd":"balloon-stats"}           -> balloon state and guest statistics
+ *   {"cmd":"ksm","mergeable":B}       -> {"ok":true,"mergeable":B}: madvise
+ *                                        MADV_(UN)MERGEABLE over guest RAM
  *   {"cmd":"pause"} / {"cmd":"resume"} -> {"ok":true}
  *   {"cmd":"shutdown"}                -> {"ok":true}, then hv exits
  * Anything else gets {"error":"..."}; the connection stays open. */
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -64,6 +67,21 @@ static json_t *api_balloon(json_t *req)
 	return json_pack("{s:b, s:I}", "ok", 1, "target_mib", json_integer_value(t));
 }
 
+/* Per-VM KSM at run time (Documentation/admin-guide/mm/ksm.rst): the same
+ * advice as --ksm on, and its undo, which unmerges the VM's shared pages. */
+static json_t *api_ksm(json_t *req)
+{
+	json_t *m = json_object_get(req, "mergeable");
+	int advice;
+
+	if (!json_is_boolean(m))
+		return api_error("ksm: \"mergeable\" must be true or false%s", "");
+	advice = json_is_true(m) ? MADV_MERGEABLE : MADV_UNMERGEABLE;
+	if (madvise(api.vm->mem.host, api.vm->mem.size, advice))
+		return api_error("ksm: madvise: %s", strerror(errno));
+	return json_pack("{s:b, s:b}", "ok", 1, "mergeable", json_is_true(m));
+}
+
 static json_t *api_dispatch(const char *line)
 {
 	json_error_t jerr;
@@ -79,6 +97,8 @@ static json_t *api_dispatch(const char *line)
 		rep = hv_stats_json(api.vm);
 	else if (!strcmp(cmd, "balloon"))
 		rep = api_balloon(req);
+	else if (!strcmp(cmd, "ksm"))
+		rep = api_ksm(req);
 	else if (!strcmp(cmd, "balloon-stats")) {
 		rep = virtio_balloon_stats_json(api.vm);
 		if (!rep)
@@ -93,8 +113,8 @@ static json_t *api_dispatch(const char *line)
 		vm_request_exit(api.vm, VM_EXIT_SIGNAL, 0, "shutdown requested over the control socket");
 		rep = json_pack("{s:b}", "ok", 1);
 	} else {
-		rep = api_error("unknown command '%s' (stats, balloon, balloon-stats, pause, "
-				"resume, shutdown)", cmd);
+		rep = api_error("unknown command '%s' (stats, balloon, balloon-stats, ksm, "
+				"pause, resume, shutdown)", cmd);
 	}
 	json_decref(req);
 	return rep;

@@ -90,10 +90,14 @@ static int vm_ksm(const struct gov_vm_config *vc, bool on, char *err, size_t err
 	if (vc->ksm_mode == GOV_KSM_AT_START) {
 		if (on)
 			return 0;   /* hv --ksm on marked it mergeable; ksmd scans it */
-		snprintf(err, errlen, "ksm_mode start: the VM stays mergeable (hv has no API to unmerge it); "
-			 "ksmd stops when no VM is in the share rung");
-		return -1;
+		if (!vc->api[0]) {
+			snprintf(err, errlen, "ksm_mode start without a control socket: the VM stays "
+				 "mergeable; ksmd stops when no VM is in the share rung");
+			return -1;
+		}
 	}
+	/* unmerge on the way down: MADV_UNMERGEABLE breaks the VM's shared
+	 * pages (copies them back), so de-escalation costs memory, as it should */
 	return api_simple(vc->api, json_pack("{s:s, s:b}", "cmd", "ksm", "mergeable", on),
 			  err, errlen);
 }

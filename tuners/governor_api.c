@@ -116,32 +116,27 @@ out:
 	return reply;
 }
 
-/* A byte count under one of several names: NAME_bytes, NAME_mib, or NAME
- * (bytes); searched in the object and in its "balloon"/"stats" members. */
-int gov_api_bytes(json_t *o, const char *name, uint64_t *out)
+/* hv's balloon-stats reply (hv/virtio/balloon.c virtio_balloon_stats_json):
+ * {"target_pages":N, "actual_pages":N, ... (4 KiB balloon PFNs, virtio 1.x
+ * §5.5.6), "guest_stats": {"free_memory": BYTES, ...} or null before the
+ * guest's first statistics buffer, "guest_stats_age_ms": N or null}. The
+ * statistics are bytes (§5.5.6.3). */
+int gov_api_balloon_parse(json_t *rep, struct gov_balloon_reply *out)
 {
-	static const char *const nests[] = { NULL, "balloon", "stats" };
-	char key[96];
+	json_t *actual = json_object_get(rep, "actual_pages");
+	json_t *gs = json_object_get(rep, "guest_stats");
+	json_t *age = json_object_get(rep, "guest_stats_age_ms");
+	json_t *fm = json_object_get(gs, "free_memory");
 
-	for (size_t i = 0; i < sizeof(nests) / sizeof(nests[0]); i++) {
-		json_t *in = nests[i] ? json_object_get(o, nests[i]) : o, *v;
-
-		if (!json_is_object(in))
-			continue;
-		snprintf(key, sizeof(key), "%s_bytes", name);
-		if (json_is_integer(v = json_object_get(in, key)) && json_integer_value(v) >= 0) {
-			*out = (uint64_t)json_integer_value(v);
-			return 0;
-		}
-		snprintf(key, sizeof(key), "%s_mib", name);
-		if (json_is_number(v = json_object_get(in, key)) && json_number_value(v) >= 0) {
-			*out = (uint64_t)(json_number_value(v) * 1048576.0);
-			return 0;
-		}
-		if (json_is_integer(v = json_object_get(in, name)) && json_integer_value(v) >= 0) {
-			*out = (uint64_t)json_integer_value(v);
-			return 0;
-		}
+	memset(out, 0, sizeof(*out));
+	if (!json_is_integer(actual) || json_integer_value(actual) < 0)
+		return -1;
+	out->actual_bytes = (uint64_t)json_integer_value(actual) << GOV_BALLOON_PFN_SHIFT;
+	if (json_is_object(gs) && json_is_integer(fm) && json_integer_value(fm) >= 0 &&
+	    json_is_integer(age) && json_integer_value(age) >= 0 &&
+	    json_integer_value(age) <= GOV_BALLOON_STATS_MAX_AGE_MS) {
+		out->guest_free_known = true;
+		out->guest_free = (uint64_t)json_integer_value(fm);
 	}
-	return -1;
+	return 0;
 }

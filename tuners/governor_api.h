@@ -5,6 +5,7 @@
 #define TUNERS_GOVERNOR_API_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,8 +15,17 @@
  * a reason (no socket, timeout, {"error": ...} reply). */
 json_t *gov_api_call(const char *path, json_t *req, int timeout_ms, char *err,
 		     size_t errlen);
-/* A byte count named NAME_bytes, NAME_mib or NAME (bytes), at the top or
- * under "balloon"/"stats": 0, or -1 when absent. */
-int gov_api_bytes(json_t *o, const char *name, uint64_t *out);
+#define GOV_BALLOON_PFN_SHIFT 12            /* balloon pages are 4 KiB */
+#define GOV_BALLOON_STATS_MAX_AGE_MS 10000  /* older guest statistics: unknown */
+
+struct gov_balloon_reply {
+	uint64_t actual_bytes;    /* the balloon's size as the guest reports it */
+	bool guest_free_known;    /* fresh guest statistics with free_memory */
+	uint64_t guest_free;
+};
+
+/* Parse hv's {"cmd":"balloon-stats"} reply: 0, or -1 when it has no
+ * actual_pages. */
+int gov_api_balloon_parse(json_t *rep, struct gov_balloon_reply *out);
 
 #endif

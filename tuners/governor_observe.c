@@ -255,8 +255,8 @@ static bool cgroup_cpu_ticks(const char *dir, uint64_t *ticks)
 static void observe_balloon(const struct gov_vm_config *vc, struct gov_probe *p,
 			    struct gov_vm_obs *out)
 {
+	struct gov_balloon_reply br;
 	json_t *req, *rep;
-	uint64_t v;
 
 	if (!vc->api[0]) {
 		snprintf(p->balloon_err, sizeof(p->balloon_err), "no control socket configured");
@@ -268,16 +268,15 @@ static void observe_balloon(const struct gov_vm_config *vc, struct gov_probe *p,
 	json_decref(req);
 	if (!rep)
 		return;
-	if (gov_api_bytes(rep, "actual", &v) == 0) {
+	if (gov_api_balloon_parse(rep, &br) == 0) {
 		out->balloon_ok = true;
-		out->balloon_actual = v;
+		out->balloon_actual = br.actual_bytes;
+		out->guest_free_known = br.guest_free_known;
+		out->guest_free = br.guest_free;
 		p->balloon_err[0] = 0;
 	} else {
-		snprintf(p->balloon_err, sizeof(p->balloon_err), "balloon-stats reply has no balloon size");
-	}
-	if (gov_api_bytes(rep, "free", &v) == 0 || gov_api_bytes(rep, "free_memory", &v) == 0) {
-		out->guest_free_known = true;
-		out->guest_free = v;
+		snprintf(p->balloon_err, sizeof(p->balloon_err),
+			 "balloon-stats reply has no actual_pages");
 	}
 	json_decref(rep);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hv with virtio-blk disks (sync and io_uring), a balloon and the control
 # socket on this host's KVM: the devices appear in the stats, the socket
-# answers stats / balloon / balloon-stats / pause / resume / shutdown from
+# answers stats / balloon / balloon-stats / ksm / pause / resume / shutdown from
 # several clients, rejects malformed requests, and is removed at exit.
 # Also: --vfio and bad --disk/--balloon specs fail with one clear line.
 # Runs the sanitizer build of hv with the spinning multiboot test guest.
@@ -40,6 +40,29 @@ out=$(q '{"cmd":"balloon","target_mib":16}' '{"cmd":"balloon-stats"}')
 grep -q '"ok":true,"target_mib":16' <<<"$out" || fail "balloon set: $out"
 grep -q '"target_pages":4096' <<<"$out" || fail "balloon-stats after set: $out"
 grep -q '"guest_stats":null' <<<"$out" || fail "no guest driver, so no guest stats: $out"
+
+# per-VM KSM: the guest RAM mapping (128 MiB) gains and loses VmFlags "mg"
+mg_ram() { python3 - "/proc/$pid/smaps" <<'PY'
+import sys
+n, big = 0, False
+for l in open(sys.argv[1]):
+    f = l.split()
+    if "-" in f[0] and not f[0].endswith(":"):
+        lo, hi = (int(x, 16) for x in f[0].split("-"))
+        big = hi - lo >= 128 << 20
+    elif f[0] == "VmFlags:" and big and "mg" in f[1:]:
+        n += 1
+print(n)
+PY
+}
+[ "$(mg_ram)" = 0 ] || fail "guest RAM mergeable before any ksm request"
+out=$(q '{"cmd":"ksm","mergeable":true}')
+grep -q '"ok":true,"mergeable":true' <<<"$out" || fail "ksm on: $out"
+[ "$(mg_ram)" -ge 1 ] || fail "ksm on: guest RAM not marked mergeable (VmFlags mg)"
+out=$(q '{"cmd":"ksm","mergeable":false}' '{"cmd":"ksm","mergeable":"yes"}' '{"cmd":"ksm"}')
+grep -q '"ok":true,"mergeable":false' <<<"$out" || fail "ksm off: $out"
+[ "$(grep -c '^{"error":"ksm: ' <<<"$out")" -eq 2 ] || fail "bad ksm requests not refused: $out"
+[ "$(mg_ram)" = 0 ] || fail "ksm off: guest RAM still mergeable"
 
 # malformed and unknown requests get an error object; the connection lives on
 out=$(q 'not json' '{"cmd":42}' '[1,2]' '{"cmd":"reboot"}' '{"cmd":"balloon","target_mib":-1}' \
