@@ -57,10 +57,11 @@ struct virtio_blk_req {
 	uint32_t type;
 	uint64_t sector;
 	uint64_t len;           /* data bytes */
-	int niov;
-	struct iovec iov[VIRTQ_MAX_SEGS];
 	uint8_t *status;        /* last device-writable byte */
 	uint32_t used_len;      /* bytes written to the chain, status included */
+	int niov;
+	/* last: the io_uring backend copies only the first niov entries */
+	struct iovec iov[VIRTQ_MAX_SEGS];
 };
 
 /* Parse --disk FILE[,ro][,backend=sync|io_uring][,cache=host|direct]
