@@ -10,7 +10,10 @@ dev=/dev/vda
 want=$(head -c 65536 /dev/zero | tr '\0' '\245' | md5sum | cut -d' ' -f1)
 got=$(dd if=$dev bs=65536 skip=16 count=1 iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)
 [ "$got" = "$want" ] || { echo "HVPERF-GUEST: disk FAIL host pattern mismatch"; exit 1; }
-head -c 65536 /dev/zero | tr '\0' '\132' | dd of=$dev bs=65536 count=1 oflag=direct conv=fsync 2>/dev/null \
+# from a file, not a pipe: dd's read from a pipe may return a partial block
+# (it did: 8 KiB of the 64), and count=1 then writes only that much
+head -c 65536 /dev/zero | tr '\0' '\132' >/tmp/pattern.5a
+dd if=/tmp/pattern.5a of=$dev bs=65536 count=1 oflag=direct conv=fsync 2>/dev/null \
 	|| { echo "HVPERF-GUEST: disk FAIL write"; exit 1; }
 sync
 echo "HVPERF-GUEST: disk OK serial=$(cat /sys/block/vda/serial 2>/dev/null)"
