@@ -279,6 +279,7 @@ void cli_usage(void)
 "usage: hv run (--kernel BZIMAGE [--initrd FILE] | --multiboot ELF [--initrd MODULE]\n"
 "              | --guest micro:WORKLOAD) [options] [-- GUEST ARGS]\n"
 "       hv info [--json]\n"
+"       hv ctl SOCKET JSON   (one request to a running hv's --api socket)\n"
 "\n"
 "boot:     --kernel F --initrd F --cmdline S --multiboot F --guest micro:NAME\n"
 "machine:  --cpus N (1)  --mem SIZE (256M)\n"

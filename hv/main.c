@@ -14,6 +14,7 @@
 #include "hv/boot/boot.h"
 #include "hv/cgroup.h"
 #include "hv/cli.h"
+#include "hv/ctl.h"
 #include "hv/device.h"
 #include "hv/log.h"
 #include "hv/stats.h"
@@ -206,6 +207,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argc - 1, argv + 1);
-	fprintf(stderr, "hv: unknown command '%s' (expected run or info)\n", argv[1]);
+	if (!strcmp(argv[1], "ctl"))
+		return cmd_ctl(argc - 1, argv + 1);
+	fprintf(stderr, "hv: unknown command '%s' (expected run, info or ctl)\n", argv[1]);
 	return 2;
 }
