@@ -32,13 +32,21 @@ static void plot__q(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* A double-quoted data label (no quotes or backslashes inside). */
+/* A double-quoted data label (no quotes or backslashes inside), cut at
+ * PLOT_LABEL_MAX bytes so that tick labels stay inside the picture. */
+#define PLOT_LABEL_MAX 34
 static void plot__label(FILE *f, const char *s)
 {
+	size_t n = 0;
+
 	fputc('"', f);
-	for (; *s; s++)
-		if (*s != '"' && *s != '\\' && *s != '\n')
+	for (; *s && n < PLOT_LABEL_MAX; s++)
+		if (*s != '"' && *s != '\\' && *s != '\n') {
 			fputc(*s, f);
+			n++;
+		}
+	if (*s)
+		fputs("...", f);
 	fputc('"', f);
 }
 
@@ -175,7 +183,7 @@ void report_plots_waterfall(struct report_plots *p, const char *name,
 	}
 	fprintf(p->f, "EOD\nset style fill solid 0.8 border -1\n"
 		"set xrange [-0.6:%zu.6]\nset yrange [0:%g]\n"
-		"set xtics rotate by -20 nomirror\nset bmargin 6\nunset key\n"
+		"set xtics rotate by -30 nomirror\nset bmargin 11\nset lmargin 12\nset rmargin 10\nunset key\n"
 		"set ylabel 'performance relative to native (1.0 = native)'\n"
 		"plot $wf using 1:(($2+$3)/2):(0.35):(abs($3-$2)/2):4:xtic(5) "
 		"with boxxyerror lc rgb variable, "
