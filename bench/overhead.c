@@ -1,6 +1,6 @@
 /* hvperf overhead RESULTS BASE OTHER: per workload and metric, the ratio
  * median(OTHER) / median(BASE) with a 95% bootstrap CI and the
- * Mann-Whitney p-value, from one run's results.json. bench/harness.sh
+ * Mann-Whitney p-value, from one run's results.json. bench/harness
  * uses it for the cost of measurement (counters on vs off). */
 #include "bench/command.h"
 #include "bench/stats.h"
