@@ -7,7 +7,7 @@ pkgs=(
   build-essential pkg-config clang
   libjansson-dev libpfm4-dev libhwloc-dev libcmocka-dev liburing-dev
   gnuplot-nox qemu-system-x86 busybox-static kmod cpio xz-utils zstd
-  iproute2 linux-perf procps util-linux e2fsprogs python3
+  iproute2 linux-perf procps util-linux e2fsprogs python3 chromium
 )
 
 missing=()
