@@ -93,9 +93,12 @@ echo "b mergeable over the API: merged pages +$d2 (expected ~$((2 * N))); ksm_me
 # a unmerges: its pages are copied back (MADV_UNMERGEABLE breaks COW at once)
 out=$(q "$tmp/a.sock" '{"cmd":"ksm","mergeable":false}')
 grep -q '"ok":true' <<<"$out" || fail "ksm off over the API: $out"
-ma=$(merging "$pid_a")
 wait_for 10 '[ $(ours) -le $((N * 11 / 10 + 512)) ]' ||
 	fail "after a's unmerge: pages_sharing +$(ours), expected about $N"
+# the per-process count drops when ksmd next walks a's (now unmergeable)
+# mappings and frees their rmap items, not at the madvise itself
+wait_for 10 '[ "$(merging "$pid_a")" = na ] || [ "$(merging "$pid_a")" = 0 ]'
+ma=$(merging "$pid_a")
 d3=$(ours)
 echo "a unmerged over the API: merged pages +$d3 (expected ~$N); ksm_merging_pages a=$ma"
 [ "$ma" = na ] || [ "$ma" = 0 ] || fail "a: ksm_merging_pages $ma after unmerge"
