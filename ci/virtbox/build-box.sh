@@ -35,7 +35,8 @@ trap 'rm -rf "$stage"' EXIT
 bash "$top/workloads/guest/busybox-root.sh" "$stage"
 install -m 0755 "$here/init" "$stage/init"
 
-mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd)
+# tun: hv's --net tap in the box (tests/virtbox/virtio_devices.sh)
+mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd tun)
 for ko in $mods; do
   install -D -m 0644 "$kroot/lib/modules/$release/$ko" "$stage/lib/modules/$release/$ko"
 done

@@ -178,8 +178,21 @@ static void virtio_balloon_config_write(struct virtio_mmio_dev *d, uint32_t off,
 		memcpy((uint8_t *)&b->cfg.actual + (off - 4), data, len);
 }
 
+/* Linux primes the statistics queue with its first buffer and kicks it
+ * during probe, before it sets DRIVER_OK (virtio_balloon.c init_vqs); that
+ * kick was ignored (the device was not live), and the driver refreshes its
+ * statistics only when the device returns that buffer. So at DRIVER_OK,
+ * take whatever the driver already made available (§3.1.1, §2.7.13). */
+static void virtio_balloon_driver_ok(struct virtio_mmio_dev *d)
+{
+	for (int q = 0; q < d->nr_queues; q++)
+		if (d->q[q].vq.ready)
+			virtio_balloon_notify(d, q);
+}
+
 static const struct virtio_dev_ops virtio_balloon_ops = {
 	.notify = virtio_balloon_notify,
+	.driver_ok = virtio_balloon_driver_ok,
 	.reset = virtio_balloon_reset,
 	.config_write = virtio_balloon_config_write,
 };
