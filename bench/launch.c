@@ -1,12 +1,14 @@
 /* Paths, host capability checks and command lines for each environment:
  *   native  build/workloads/native/NAME ARGS...
  *   micro   hv run --guest micro:NAME [knobs] --stats-json F --quiet -- ARGS...
- *   linux   hv run --kernel vmlinuz --initrd initrd.img
- *           --cmdline "... hvperf.run=NAME" [knobs] --stats-json F --quiet
- *   qemu    qemu-system-x86_64 -accel kvm ... the same kernel and initrd
- * The Linux guest's /init runs /tests/NAME.sh (workloads/guest/init). */
+ *   linux   hv run --kernel vmlinuz --initrd initrd.img --cmdline "...
+ *           hvperf.wl=NAME hvperf.args=..." [knobs] --stats-json F --quiet
+ *   qemu    qemu-system-x86_64 -M microvm -enable-kvm -cpu host ... the
+ *           same kernel, initrd and command line
+ * The Linux guest's /init runs the workload (workloads/guest/init). */
 #include "bench/launch.h"
 #include "bench/exec.h"
+#include "bench/guestcmd.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -16,8 +18,6 @@
 
 /* Paths and messages are cut at their buffer size on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
-
-#define LINUX_CMDLINE "console=ttyS0 quiet reboot=t panic=-1"
 
 static void launch__path(char *dst, const char *env, const char *base,
 			 const char *rel)
@@ -94,6 +94,25 @@ void launch_host_probe(const struct launch_paths *p, struct launch_host *h)
 	exec_result_free(&r);
 }
 
+/* An executable path, or a name found on $PATH. */
+static bool launch__in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (strchr(prog, '/'))
+		return !access(prog, X_OK);
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog);
+		if (n && !access(buf, X_OK))
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
 const char *launch_unavailable(const struct launch_paths *p,
 			       const struct launch_host *h,
 			       const struct manifest_entry *w,
@@ -134,6 +153,11 @@ const char *launch_unavailable(const struct launch_paths *p,
 			 h->flavour, h->reason[0] ? "; " : "", h->reason);
 		return buf;
 	}
+	if (env == ENV_QEMU && !launch__in_path(p->qemu)) {
+		snprintf(buf, len, "%s not found (install qemu-system-x86; HVPERF_QEMU)",
+			 p->qemu);
+		return buf;
+	}
 	snprintf(buf, len, "%s/vmlinuz", p->guest);
 	if (access(buf, R_OK)) {
 		snprintf(buf, len, "Linux guest image not built: %s/vmlinuz missing (make guest)",
@@ -159,8 +183,29 @@ static void launch__addf(struct launch_cmd *cmd, const char *fmt, const char *a,
 	launch__add(cmd, buf);
 }
 
+/* disk knob values ("scratch:SIZE" makes an image in dir) -> --disk */
+static int launch__disks(struct launch_cmd *cmd, json_t *v, const char *dir,
+			 char *err, size_t errlen)
+{
+	char buf[PATH_MAX + 128];
+	json_t *one = json_is_string(v) ? json_pack("[O]", v) : json_incref(v), *e;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(one, i, e) {
+		rc = guestcmd_disk(json_string_value(e), dir, buf, sizeof(buf), err, errlen);
+		if (rc)
+			break;
+		launch__add(cmd, "--disk");
+		launch__add(cmd, buf);
+	}
+	json_decref(one);
+	return rc;
+}
+
 /* config.knobs -> hv flags (hv/config.h) */
-static void launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs)
+static int launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs,
+			    const char *dir, char *err, size_t errlen)
 {
 	const char *k;
 	json_t *v, *e;
@@ -168,6 +213,11 @@ static void launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs)
 	char num[32];
 
 	json_object_foreach(knobs, k, v) {
+		if (!strcmp(k, "disk")) {
+			if (launch__disks(cmd, v, dir, err, errlen))
+				return -1;
+			continue;
+		}
 		if (!strcmp(k, "prefault")) {
 			if (json_is_true(v))
 				launch__add(cmd, "--prefault");
@@ -194,6 +244,38 @@ static void launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs)
 			}
 		}
 	}
+	return 0;
+}
+
+/* The same kernel and initrd under QEMU's microvm. Its ACPI tables (on by
+ * default in QEMU 7.2) are how the Debian cloud kernel finds CPUs and
+ * devices; it has no virtio-mmio command-line devices. */
+static void launch__qemu(const struct launch_paths *p, const struct scenario_config *c,
+			 const char *cmdline, struct launch_cmd *cmd)
+{
+	static const char *const fixed[] = {
+		"-M", "microvm", "-enable-kvm", "-cpu", "host", "-nodefaults",
+		"-no-user-config", "-display", "none", "-serial", "stdio",
+		"-no-reboot",
+	};
+	const char *mem = json_string_value(json_object_get(c->knobs, "mem"));
+	json_t *cpus = json_object_get(c->knobs, "cpus");
+	char n[16];
+
+	snprintf(n, sizeof(n), "%lld", cpus ? (long long)json_integer_value(cpus) : 1);
+	launch__add(cmd, p->qemu);
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		launch__add(cmd, fixed[i]);
+	launch__add(cmd, "-m");
+	launch__add(cmd, mem ? mem : "256M");
+	launch__add(cmd, "-smp");
+	launch__add(cmd, n);
+	launch__add(cmd, "-kernel");
+	launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
+	launch__add(cmd, "-initrd");
+	launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
+	launch__add(cmd, "-append");
+	launch__add(cmd, cmdline);
 }
 
 int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
@@ -202,37 +284,22 @@ int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
 		 size_t errlen)
 {
 	unsigned env = env_from_name(c->env);
+	char cmdline[2048];
 	size_t i;
 	json_t *a;
 
 	memset(cmd, 0, sizeof(*cmd));
+	if ((env == ENV_LINUX || env == ENV_QEMU) &&
+	    guestcmd_cmdline(w->name, args, cmdline, sizeof(cmdline))) {
+		snprintf(err, errlen, "arguments of %s do not fit the kernel command line "
+			 "(%zu bytes at most; empty arguments cannot be passed)",
+			 w->name, sizeof(cmdline));
+		return -1;
+	}
 	if (env == ENV_NATIVE) {
 		launch__addf(cmd, "%s/native/%s", p->workloads, w->name);
 	} else if (env == ENV_QEMU) {
-		const char *mem = json_string_value(json_object_get(c->knobs, "mem"));
-		json_t *cpus = json_object_get(c->knobs, "cpus");
-		char n[16];
-
-		snprintf(n, sizeof(n), "%lld", cpus ? (long long)json_integer_value(cpus) : 1);
-		launch__add(cmd, p->qemu);
-		launch__add(cmd, "-accel");
-		launch__add(cmd, "kvm");
-		launch__add(cmd, "-cpu");
-		launch__add(cmd, "host");
-		launch__add(cmd, "-M");
-		launch__add(cmd, "microvm");
-		launch__add(cmd, "-m");
-		launch__add(cmd, mem ? mem : "256M");
-		launch__add(cmd, "-smp");
-		launch__add(cmd, n);
-		launch__add(cmd, "-nographic");
-		launch__add(cmd, "-no-reboot");
-		launch__add(cmd, "-kernel");
-		launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
-		launch__add(cmd, "-initrd");
-		launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
-		launch__add(cmd, "-append");
-		launch__addf(cmd, LINUX_CMDLINE " hvperf.run=%s", w->name, NULL);
+		launch__qemu(p, c, cmdline, cmd);
 		return 0;
 	} else {
 		snprintf(cmd->stats_path, sizeof(cmd->stats_path), "%s/hv-stats-%d.json",
@@ -248,20 +315,21 @@ int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
 			launch__add(cmd, "--initrd");
 			launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
 			launch__add(cmd, "--cmdline");
-			launch__addf(cmd, LINUX_CMDLINE " hvperf.run=%s", w->name, NULL);
+			launch__add(cmd, cmdline);
 		}
-		launch__hv_knobs(cmd, c->knobs);
+		if (launch__hv_knobs(cmd, c->knobs, tmpdir, err, errlen)) {
+			launch_cmd_free(cmd);
+			return -1;
+		}
 		launch__add(cmd, "--stats-json");
 		launch__add(cmd, cmd->stats_path);
 		launch__add(cmd, "--quiet");
 		if (env != ENV_MICRO)
-			return 0;   /* the guest's /tests script owns its arguments */
+			return 0;   /* the arguments travel on the kernel command line */
 		launch__add(cmd, "--");
 	}
 	json_array_foreach(args, i, a)
 		launch__add(cmd, json_string_value(a));
-	(void)err;
-	(void)errlen;
 	return 0;
 }
 

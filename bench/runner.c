@@ -3,6 +3,7 @@
  * into samples, write results.json. */
 #include "bench/runner.h"
 #include "bench/exec.h"
+#include "bench/guestcmd.h"
 #include "bench/hostmem.h"
 #include "bench/kvmstats.h"
 #include "bench/plan.h"
@@ -105,7 +106,9 @@ static void runner__samples(struct runner *r, json_t *lines, size_t w, size_t c,
 		pmu_set_read(pmu, counters, cu);
 	}
 	hostmem_sample(stats, x->maxrss_bytes, mem, mu);
-	if (!kvm && strcmp(cfg->env, "native"))
+	if (!strcmp(cfg->env, "qemu"))
+		kvm = json_pack("{s:s}", "unavailable", "not hv");
+	else if (!kvm && strcmp(cfg->env, "native"))
 		kvm = json_pack("{s:s}", "unavailable", "hv wrote no stats JSON");
 	json_array_foreach(lines, i, line) {
 		json_t *s = json_object(), *p = json_object_get(line, "params");
@@ -145,6 +148,21 @@ static void runner__samples(struct runner *r, json_t *lines, size_t w, size_t c,
 	json_decref(kvm);
 }
 
+/* The last console line before the guest's own status line: the reason
+ * a guest workload failed (Linux guests print to the console, not stderr). */
+static void runner__last_console(const char *out, char *buf, size_t len)
+{
+	char *copy = strdup(out ? out : ""), *p;
+
+	for (p = strstr(copy, "HVPERF-GUEST: wl "); p; p = strstr(p + 1, "HVPERF-GUEST: wl "))
+		*p = 0;
+	exec_last_line(copy, buf, len);
+	for (p = buf; *p; p++)
+		if (*p == '\r')
+			*p = ' ';
+	free(copy);
+}
+
 /* One run of cell (w, c). 0 ok, -1 failed with the reason in why. */
 static int runner__once(struct runner *r, size_t w, size_t c, int rep,
 			bool warmup, char *why, size_t len)
@@ -158,11 +176,15 @@ static int runner__once(struct runner *r, size_t w, size_t c, int rep,
 	json_t *stats = NULL, *lines;
 	const char *hostwhy;
 	char tail[200];
+	bool guest;
+	int gst = 0;
 
 	hostwhy = runner__host(r, cfg->host, why, len);
 	if (hostwhy)
 		return -1;
-	launch_build(r->paths, e, runner__args(r, w, e), cfg, r->o->dir, &cmd, why, len);
+	if (launch_build(r->paths, e, runner__args(r, w, e), cfg, r->o->dir, &cmd,
+			 why, len))
+		return -1;
 	if (exec_run(cmd.argv, r->o->no_counters || !cfg->counters ? NULL : pmu,
 		     r->s->timeout_s,
 		     &x, why, len)) {
@@ -184,19 +206,32 @@ static int runner__once(struct runner *r, size_t w, size_t c, int rep,
 	}
 	exec_last_line(x.err, tail, sizeof(tail));
 	why[0] = 0;
+	guest = !strcmp(cfg->env, "linux") || !strcmp(cfg->env, "qemu");
+	if (guest) {
+		gst = guestcmd_status(x.out, e->name);
+		if (!tail[0])
+			runner__last_console(x.out, tail, sizeof(tail));
+	}
 	if (x.timed_out)
 		snprintf(why, len, "timed out after %.0f s", r->s->timeout_s);
 	else if (x.status)
 		snprintf(why, len, "exit status %d: %s", x.status, tail);
+	else if (guest && gst < 0)
+		snprintf(why, len, "the guest did not report the workload's exit status%s%s",
+			 tail[0] ? ": " : "", tail);
+	else if (guest && gst)
+		snprintf(why, len, "workload exit status %d in the guest%s%s", gst,
+			 tail[0] ? ": " : "", tail);
 	else if (!json_array_size(lines))
 		snprintf(why, len, "no result lines in the output%s%s",
 			 tail[0] ? ": " : "", tail);
 	else if (!warmup)
 		runner__samples(r, lines, w, c, rep, &x, stats, pmu);
-	if (warmup || x.timed_out || x.status || !json_array_size(lines))
+	if (warmup || why[0])
 		pmu_set_close(pmu);
 	json_decref(lines);
 	json_decref(stats);
+	exec_result_free(&x);
 	launch_cmd_free(&cmd);
 	return why[0] ? -1 : 0;
 }
@@ -322,6 +357,7 @@ int runner_run(const struct scenario *s, const struct manifest *m,
 	}
 	if (json_object_size(r.applied))
 		tuner_restore_all();
+	guestcmd_disk_cleanup(o->dir);
 	progress_end(&r.prog, o->dir);
 	plan_free(&p);
 	json_decref(r.applied);

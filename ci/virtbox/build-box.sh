@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Build the test box's own initramfs (uncompressed cpio: under TCG unpacking
 # is cheaper than decompressing).
-#   build-box.sh OUT.cpio [--qemu] [--file SRC]... [--env K=V]...
+#   build-box.sh OUT.cpio [--qemu] [--hvperf] [--file SRC]... [--env K=V]...
 # Contents: busybox, bash, kvm/kvm-amd with their dependencies from the guest
 # kernel tree, build/bin/hv with its libraries, the guest image
 # (/virtbox/guest/), the in-box tests (tests/virtbox/*.sh and each --file, as
 # /virtbox/tests/), /etc/virtbox.env. --qemu adds qemu-system-x86_64 and its
-# microvm firmware (for bench/boot).
+# microvm firmware (for bench/boot). --hvperf adds build/bin/hvperf (as
+# /virtbox/bin/hvperf), workloads/manifest.json, scenarios/*.json (in
+# /virtbox/scenarios/) and the native workloads (stripped, in
+# /virtbox/workloads/native/), with the HVPERF_* paths in /etc/virtbox.env.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${1:?usage: build-box.sh OUT.cpio [--qemu] [--file SRC]... [--env K=V]...}
 shift
-qemu=0 files=() envs=()
+qemu=0 hvperf=0 files=() envs=()
 while [ $# -gt 0 ]; do
   case $1 in
     --qemu) qemu=1 ;;
+    --hvperf) hvperf=1 ;;
     --file) files+=("$2"); shift ;;
     --env)  envs+=("$2"); shift ;;
     *) echo "build-box: unknown option $1" >&2; exit 2 ;;
@@ -59,6 +63,19 @@ done
 if [ "$qemu" = 1 ]; then
   bash "$here/copy-with-libs.sh" "$stage" /usr/bin/qemu-system-x86_64
   install -D -m 0644 /usr/share/qemu/bios-microvm.bin "$stage/usr/share/qemu/bios-microvm.bin"
+fi
+
+if [ "$hvperf" = 1 ]; then
+  [ -x "$top/build/bin/hvperf" ] || { echo "build-box: build/bin/hvperf missing (make)" >&2; exit 1; }
+  bash "$here/copy-with-libs.sh" "$stage" "$top/build/bin/hvperf:/virtbox/bin/hvperf"
+  install -D -m 0644 "$top/workloads/manifest.json" "$stage/virtbox/manifest.json"
+  mkdir -p "$stage/virtbox/scenarios" "$stage/virtbox/workloads/native"
+  cp "$top"/scenarios/*.json "$stage/virtbox/scenarios/"
+  for w in "$top"/build/workloads/native/*; do
+    [ -f "$w" ] && install -s -m 0755 "$w" "$stage/virtbox/workloads/native/"
+  done
+  envs+=(HVPERF_HV=/virtbox/bin/hv HVPERF_GUEST_DIR=/virtbox/guest
+         HVPERF_MANIFEST=/virtbox/manifest.json HVPERF_WORKLOADS=/virtbox/workloads)
 fi
 
 {
