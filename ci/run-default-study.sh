@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# make run: the default overhead study, then its report.
+# make run: the default overhead study (scenarios/default.json), then its
+# report (HTML + Markdown with plots) and the knob recommendations, all
+# under results/<run-id>/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 hvperf=build/bin/hvperf
@@ -12,13 +14,12 @@ if [ ! -f "$dir/results.json" ]; then
   exit "$rc"
 fi
 $hvperf validate "$dir/results.json" || rc=1
-if $hvperf --help | grep -q '^  report '; then
-  $hvperf report "$dir/results.json" --format html >"$dir/report.html" &&
-    $hvperf report "$dir/results.json" --format md >"$dir/report.md" &&
-    echo "report: $dir/report.html and $dir/report.md" ||
-    { echo "run-default-study: hvperf report failed" >&2; rc=1; }
-else
-  echo "run-default-study: 'hvperf report' is not available in this build; skipping the report (results: $dir/results.json)"
-fi
-echo "results: $dir/results.json"
+$hvperf report "$dir/results.json" --format html --out "$dir" &&
+  $hvperf report "$dir/results.json" --format md --out "$dir" ||
+  { echo "run-default-study: hvperf report failed" >&2; rc=1; }
+$hvperf recommend "$dir/results.json" --format md >"$dir/recommendations.md" ||
+  { echo "run-default-study: hvperf recommend failed" >&2; rc=1; }
+echo "results:         $dir/results.json"
+echo "report:          $dir/report.html (and report.md)"
+echo "recommendations: $dir/recommendations.md"
 exit "$rc"
