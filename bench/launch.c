@@ -94,6 +94,13 @@ void launch_host_probe(const struct launch_paths *p, struct launch_host *h)
 	exec_result_free(&r);
 }
 
+/* Workloads that need Debian's tools boot the tools variant of the image
+ * (workloads/guest/build-tools-image.sh). */
+static const char *launch__initrd(const struct manifest_entry *w)
+{
+	return w->image && !strcmp(w->image, "tools") ? "initrd-tools.img" : "initrd.img";
+}
+
 /* An executable path, or a name found on $PATH. */
 static bool launch__in_path(const char *prog)
 {
@@ -162,6 +169,12 @@ const char *launch_unavailable(const struct launch_paths *p,
 	if (access(buf, R_OK)) {
 		snprintf(buf, len, "Linux guest image not built: %s/vmlinuz missing (make guest)",
 			 p->guest);
+		return buf;
+	}
+	snprintf(buf, len, "%s/%s", p->guest, launch__initrd(w));
+	if (access(buf, R_OK)) {
+		snprintf(buf, len, "Linux guest image not built: %s/%s missing (make %s)",
+			 p->guest, launch__initrd(w), w->image ? "guest-tools" : "guest");
 		return buf;
 	}
 	return NULL;
@@ -251,7 +264,8 @@ static int launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs,
  * default in QEMU 7.2) are how the Debian cloud kernel finds CPUs and
  * devices; it has no virtio-mmio command-line devices. */
 static void launch__qemu(const struct launch_paths *p, const struct scenario_config *c,
-			 const char *cmdline, struct launch_cmd *cmd)
+			 const struct manifest_entry *w, const char *cmdline,
+			 struct launch_cmd *cmd)
 {
 	static const char *const fixed[] = {
 		"-M", "microvm", "-enable-kvm", "-cpu", "host", "-nodefaults",
@@ -273,7 +287,7 @@ static void launch__qemu(const struct launch_paths *p, const struct scenario_con
 	launch__add(cmd, "-kernel");
 	launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
 	launch__add(cmd, "-initrd");
-	launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
+	launch__addf(cmd, "%s/%s", p->guest, launch__initrd(w));
 	launch__add(cmd, "-append");
 	launch__add(cmd, cmdline);
 }
@@ -299,7 +313,7 @@ int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
 	if (env == ENV_NATIVE) {
 		launch__addf(cmd, "%s/native/%s", p->workloads, w->name);
 	} else if (env == ENV_QEMU) {
-		launch__qemu(p, c, cmdline, cmd);
+		launch__qemu(p, c, w, cmdline, cmd);
 		return 0;
 	} else {
 		snprintf(cmd->stats_path, sizeof(cmd->stats_path), "%s/hv-stats-%d.json",
@@ -313,7 +327,7 @@ int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
 			launch__add(cmd, "--kernel");
 			launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
 			launch__add(cmd, "--initrd");
-			launch__addf(cmd, "%s/initrd.img", p->guest, NULL);
+			launch__addf(cmd, "%s/%s", p->guest, launch__initrd(w));
 			launch__add(cmd, "--cmdline");
 			launch__add(cmd, cmdline);
 		}

@@ -54,6 +54,7 @@ int manifest_parse(json_t *doc, const char *path, struct manifest *m,
 		e->description = json_string_value(json_object_get(w, "description"));
 		e->args = json_object_get(w, "args");
 		e->quick_args = json_object_get(w, "quick_args");
+		e->image = json_string_value(json_object_get(w, "image"));
 		if (!e->name || !e->layer) {
 			snprintf(err, errlen, "%s: $.workloads[%zu]: needs string name and layer",
 				 path, i);

@@ -18,6 +18,7 @@ enum env_bit {
 struct manifest_entry {
 	const char *name, *layer, *description;
 	json_t *args, *quick_args;   /* arrays of strings (borrowed) */
+	const char *image;           /* Linux guest initrd: "tools" = initrd-tools.img, else NULL */
 	unsigned envs;               /* enum env_bit mask */
 };
 

@@ -10,3 +10,11 @@ guest: $(WL_NATIVE)
 
 INTEGRATION_PREREQS += guest
 RUN_PREREQS += guest
+
+# The tools variant (Debian's stress-ng, fio, iperf3 with their libraries;
+# the package set is GUEST_PACKAGES): build/guest/initrd-tools.img. Not part
+# of `make guest` (about 20 MB more to download and boot).
+GUEST_PACKAGES ?= stress-ng fio iperf3
+.PHONY: guest-tools
+guest-tools: guest
+	@GUEST_PACKAGES="$(GUEST_PACKAGES)" bash workloads/guest/build-tools-image.sh $(BUILD)/guest
