@@ -5,11 +5,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 hvperf=build/bin/hvperf
-id=$(date -u +%Y%m%d-%H%M%S)-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
-dir=results/$id
-$hvperf run scenarios/default.json --out "$dir"
+# hvperf names the run directory after the run id (results/<run-id>/); the
+# new directory is the one that was not there before (stderr stays on the
+# terminal, so the progress line shows)
+mkdir -p results
+before=$(ls results)
+$hvperf run scenarios/default.json
 rc=$?
-if [ ! -f "$dir/results.json" ]; then
+dir=$(ls -t results | grep -vxF -- "$before" | head -n 1)
+[ -n "$dir" ] && dir=results/$dir
+if [ -z "$dir" ] || [ ! -f "$dir/results.json" ]; then
   echo "run-default-study: no results (hvperf run exit $rc)" >&2
   exit "$rc"
 fi
