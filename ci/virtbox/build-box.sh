@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the test box's own initramfs (uncompressed cpio: under TCG unpacking
 # is cheaper than decompressing).
-#   build-box.sh OUT.cpio [--qemu] [--hvperf] [--file SRC]... [--env K=V]...
+#   build-box.sh OUT.cpio [--qemu] [--hvperf] [--tools] [--file SRC]... [--env K=V]...
 # Contents: busybox, bash, kvm/kvm-amd with their dependencies from the guest
 # kernel tree, build/bin/hv with its libraries, the guest image
 # (/virtbox/guest/), the in-box tests (tests/virtbox/*.sh and each --file, as
@@ -10,17 +10,22 @@
 # /virtbox/bin/hvperf), workloads/manifest.json, scenarios/*.json (in
 # /virtbox/scenarios/) and the native workloads (stripped, in
 # /virtbox/workloads/native/), with the HVPERF_* paths in /etc/virtbox.env.
+# --tools adds the tools image (build/guest/initrd-tools.img, make
+# guest-tools) to /virtbox/guest/. brd.ko (RAM disks, not loaded) is always
+# in the box: an ext4 on /dev/ram0 takes O_DIRECT, which the box's root (an
+# initramfs) does not, for cache=direct disks (bench/io --peer qemu).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${1:?usage: build-box.sh OUT.cpio [--qemu] [--file SRC]... [--env K=V]...}
 shift
-qemu=0 hvperf=0 files=() envs=()
+qemu=0 hvperf=0 tools=0 files=() envs=()
 while [ $# -gt 0 ]; do
   case $1 in
     --qemu) qemu=1 ;;
     --hvperf) hvperf=1 ;;
+    --tools) tools=1 ;;
     --file) files+=("$2"); shift ;;
     --env)  envs+=("$2"); shift ;;
     *) echo "build-box: unknown option $1" >&2; exit 2 ;;
@@ -41,7 +46,9 @@ install -m 0755 "$here/init" "$stage/init"
 
 # tun: hv's --net tap in the box (tests/virtbox/virtio_devices.sh)
 mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd tun)
-for ko in $mods; do
+# brd is installed, not loaded: its size is an insmod parameter (rd_size).
+extra=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" brd)
+for ko in $mods $extra; do
   install -D -m 0644 "$kroot/lib/modules/$release/$ko" "$stage/lib/modules/$release/$ko"
 done
 printf '%s\n' "$mods" >"$stage/etc/modules.load"
@@ -53,6 +60,11 @@ if [ -x "$top/build/bin/hv" ]; then
   bash "$here/copy-with-libs.sh" "$stage" "$top/build/bin/hv:/virtbox/bin/hv"
 fi
 cp "$guest/vmlinuz" "$guest/initrd.img" "$guest/kernel.release" "$stage/virtbox/guest/"
+if [ "$tools" = 1 ]; then
+  [ -f "$guest/initrd-tools.img" ] ||
+    { echo "build-box: $guest/initrd-tools.img missing (make guest-tools)" >&2; exit 1; }
+  cp "$guest/initrd-tools.img" "$stage/virtbox/guest/"
+fi
 
 for t in "$top"/tests/virtbox/*.sh "${files[@]}"; do
   [ -e "$t" ] || continue

@@ -2,7 +2,7 @@
 # Run in-box tests in the virtualization test box: the Debian cloud kernel
 # under QEMU TCG (-cpu max: emulated AMD SVM with nested paging), where
 # kvm-amd works and hv can boot Linux guests.
-#   run.sh [--qemu] [--hvperf] [--timeout SECS] [--file SRC]... [--env K=V]... TEST...
+#   run.sh [--qemu] [--hvperf] [--tools] [--timeout SECS] [--file SRC]... [--env K=V]... TEST...
 #   run.sh --shell          (interactive box, for debugging)
 # TEST is tests/virtbox/TEST.sh or the basename of a --file. The serial log
 # streams to stdout and is kept in build/virtbox/<tests>.log.
@@ -16,7 +16,7 @@ timeout=${VIRTBOX_TIMEOUT:-900}
 build_args=() tests=() shell=0
 while [ $# -gt 0 ]; do
   case $1 in
-    --qemu|--hvperf) build_args+=("$1") ;;
+    --qemu|--hvperf|--tools) build_args+=("$1") ;;
     --file|--env) build_args+=("$1" "$2"); shift ;;
     --timeout) timeout=$2; shift ;;
     --shell) shell=1 ;;

@@ -3,13 +3,18 @@
 # path end to end — `hvperf run` of scenarios/linux-quick.json with intops
 # in the stock Debian cloud kernel under hv (and under QEMU microvm when
 # VIRTBOX_HARNESS_QEMU=1 puts QEMU in the box), `hvperf validate`, real
-# samples and hv's KVM exit counts. In-box part: tests/virtbox/harness_linux.sh.
+# samples and hv's KVM exit counts, extra.env = config.env; then the tools
+# image: scenarios/linux-tools-quick.json (fio-randread with a scratch disk,
+# stress-ng-cpu, syscall, ctxswitch under hv) and fio-randread under QEMU
+# with the same disk knob. In-box parts: tests/virtbox/harness_linux.sh,
+# tests/virtbox/harness_tools.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 not installed (ci/deps.sh installs it)"; exit 77; }
-for f in build/bin/hv build/bin/hvperf build/guest/vmlinuz build/guest/initrd.img; do
-  [ -e "$f" ] || { echo "$f missing: run make && make guest (make test builds both)"; exit 1; }
+for f in build/bin/hv build/bin/hvperf build/guest/vmlinuz build/guest/initrd.img \
+         build/guest/initrd-tools.img; do
+  [ -e "$f" ] || { echo "$f missing: run make && make guest-tools (make test builds them)"; exit 1; }
 done
 qemu=()
 [ "${VIRTBOX_HARNESS_QEMU:-1}" = 1 ] && qemu=(--qemu)
-exec bash ci/virtbox/run.sh --timeout 600 --hvperf "${qemu[@]}" harness_linux
+exec bash ci/virtbox/run.sh --timeout 900 --hvperf --tools "${qemu[@]}" harness_linux harness_tools

@@ -28,11 +28,21 @@ mapfile -t libdirs < <("$ldso" --help | sed -n 's/^ *\(\/[^ ]*\) (system search 
 [ -n "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ] || apt-get update -qq
 
 fetch() {   # download and unpack the packages not in $debs yet
-  local p f
+  local p f new=()
   for p in "$@"; do
-    ls "$debs/${p}_"*.deb >/dev/null 2>&1 && continue
-    (cd "$debs" && apt-get download -q "$p" >/dev/null 2>&1) ||
-      { echo "fetch-tools: apt-get download $p failed" >&2; return 1; }
+    ls "$debs/${p}_"*.deb >/dev/null 2>&1 || new+=("$p")
+  done
+  [ ${#new[@]} -gt 0 ] || return 0
+  # One apt-get for all of them: each start reads the package lists (about
+  # 0.8 s), which one call per package paid about 95 times.
+  if ! (cd "$debs" && apt-get download -q "${new[@]}" >/dev/null 2>&1); then
+    for p in "${new[@]}"; do
+      ls "$debs/${p}_"*.deb >/dev/null 2>&1 && continue
+      (cd "$debs" && apt-get download -q "$p" >/dev/null 2>&1) ||
+        { echo "fetch-tools: apt-get download $p failed" >&2; return 1; }
+    done
+  fi
+  for p in "${new[@]}"; do
     for f in "$debs/${p}_"*.deb; do dpkg-deb -x "$f" "$root"; done
   done
 }

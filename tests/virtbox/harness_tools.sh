@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# In-box: the tools image (Debian's fio and stress-ng) and the Linux-only
+# workloads through the harness. `hvperf run` of
+# scenarios/linux-tools-quick.json (fio-randread from a 64 MiB scratch disk,
+# stress-ng-cpu, syscall, ctxswitch in the stock Debian cloud kernel under
+# hv, one repetition each), `hvperf validate`, and every expected sample
+# present with a positive, finite value and hv's KVM exit count. When QEMU
+# is in the box (run.sh --qemu), fio-randread also runs under QEMU microvm
+# with the same `disk` knob (virtio-blk-device on virtio-mmio): its samples
+# must be there too, with kvm.unavailable "not hv".
+# Needs the box built with --hvperf --tools (build-box.sh). Timings here are
+# emulated (nested SVM under QEMU TCG): only correctness is checked.
+set -euo pipefail
+HVPERF=/virtbox/bin/hvperf
+[ -x "$HVPERF" ] || { echo "hvperf is not in the box: build it with run.sh --hvperf"; exit 1; }
+[ -f "$HVPERF_GUEST_DIR/initrd-tools.img" ] ||
+  { echo "the tools image is not in the box: build it with run.sh --tools"; exit 1; }
+khz=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^tsc_early_khz=//p')
+# Nested under TCG: no TSC calibration, no PS/2 mouse probe (docs/testbox.md).
+export HVPERF_GUEST_APPEND="i8042.noaux${khz:+ tsc_early_khz=$khz}" CI=1
+usecs() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+
+# samples FILE: one line per sample of a results.json as hvperf writes it
+# (jansson, one space per level; no jq or python in the box):
+#   config workload metric value kvm.exits kvm.unavailable
+samples() {
+  awk '
+    function str(l) { sub(/^[^:]*: */, "", l); gsub(/[",]/, "", l); return l }
+    /^ "samples": \[/ { in_s = 1; next }
+    in_s && /^ \]/ { in_s = 0 }
+    !in_s { next }
+    /^  \{$/ { cfg = wl = met = val = ex = un = "-"; obj = ""; next }
+    /^  \},?$/ { print cfg, wl, met, val, ex, un; next }
+    /^   "[a-z_]+": \{$/ { obj = $1; gsub(/[":]/, "", obj); next }
+    /^   \},?$/ { obj = ""; next }
+    /^   "workload": / { wl = str($0) }
+    /^   "metric": / { met = str($0) }
+    /^   "value": / { val = str($0) }
+    obj == "config" && /^    "name": / { cfg = str($0) }
+    obj == "kvm" && /^    "exits": / { ex = str($0) }
+    obj == "kvm" && /^    "unavailable": / { un = str($0); gsub(/ /, "-", un) }
+  ' "$1"
+}
+
+# run NAME SCENARIO: hvperf run + validate into /tmp/NAME; prints the samples.
+run() {
+  local out=/tmp/$1 rc=0 t0 secs
+  rm -rf "$out"
+  t0=$(usecs)
+  "$HVPERF" run "$2" --out "$out" >&2 || rc=$?
+  secs=$(awk -v d=$(( $(usecs) - t0 )) 'BEGIN { printf "%.0f", d / 1e6 }')
+  [ -f "$out/results.json" ] || { echo "FAILED: $1: no results.json (hvperf run exit $rc)"; return 1; }
+  if [ "$rc" -ne 0 ]; then
+    grep -A12 '"failures"' "$out/results.json" >&2 || true
+    echo "FAILED: $1: hvperf run exit $rc after ${secs}s"
+    return 1
+  fi
+  "$HVPERF" validate "$out/results.json" >&2
+  echo "$1: hvperf run ${secs}s" >&2
+  samples "$out/results.json"
+}
+
+# expect SAMPLES CONFIG WORKLOAD METRIC KVM: exactly one sample with a
+# positive finite value; KVM is "exits" (hv's exit count > 0) or "not-hv".
+bad=()
+expect() {
+  local n
+  n=$(awk -v c="$2" -v w="$3" -v m="$4" -v k="$5" '
+    $1 == c && $2 == w && $3 == m && $4 ~ /^[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$/ && $4 + 0 > 0 &&
+    ((k == "exits" && $5 ~ /^[0-9]+$/ && $5 + 0 > 0) || (k == "not-hv" && $6 == "not-hv"))' <<<"$1" | wc -l)
+  [ "$n" -eq 1 ] || bad+=("$2 $3 $4: want 1 sample with a positive finite value and kvm $5, got $n")
+}
+
+s=$(run harness_tools /virtbox/scenarios/linux-tools-quick.json) || { echo "$s" | tail -n 1; exit 1; }
+echo "samples (config workload metric value kvm.exits kvm.unavailable):"
+echo "$s"
+expect "$s" linux-hv-tools fio-randread iops exits
+expect "$s" linux-hv-tools fio-randread latency_us exits
+expect "$s" linux-hv-tools stress-ng-cpu bogo_ops_per_sec exits
+expect "$s" linux-hv-tools syscall latency_ns exits
+expect "$s" linux-hv-tools ctxswitch latency_ns exits
+[ "$(wc -l <<<"$s")" -eq 5 ] || bad+=("want 5 samples, got $(wc -l <<<"$s")")
+grep -q '"skipped": \[\]' /tmp/harness_tools/results.json || bad+=("something was skipped")
+
+qemu="QEMU not in the box: its disk not checked"
+if command -v qemu-system-x86_64 >/dev/null; then
+  # The same disk knob under QEMU: a scenario of one pair, written here.
+  sc=/tmp/tools-qemu-disk.json
+  cat >"$sc" <<'EOF'
+{"name": "tools-qemu-disk", "workloads": [{"name": "fio-randread", "args": ["qd=1", "seconds=2"]}],
+ "configurations": [{"name": "linux-qemu-disk", "env": "linux", "backend": "qemu",
+                     "knobs": {"mem": "512M", "cpus": 1, "disk": "scratch:64M"}}],
+ "repetitions": {"min": 1, "warmup": 0, "max": 1}, "timeout_s": 300}
+EOF
+  q=$(run harness_tools_qemu "$sc") || { echo "$q" | tail -n 1; exit 1; }
+  echo "$q"
+  expect "$q" linux-qemu-disk fio-randread iops not-hv
+  expect "$q" linux-qemu-disk fio-randread latency_us not-hv
+  qemu="qemu disk: fio $(awk '$3 == "iops" { printf "%.0f", $4 }' <<<"$q") IO/s"
+fi
+if [ ${#bad[@]} -gt 0 ]; then
+  echo "FAILED: ${bad[*]}"
+  exit 1
+fi
+v() { awk -v w="$1" -v m="$2" '$2 == w && $3 == m { printf "%.4g", $4 }' <<<"$s"; }
+echo "ok (emulated timings): hv fio $(v fio-randread iops) IO/s, stress-ng $(v stress-ng-cpu bogo_ops_per_sec) bogo-ops/s, syscall $(v syscall latency_ns) ns, ctxswitch $(v ctxswitch latency_ns) ns; $qemu"
