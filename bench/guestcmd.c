@@ -35,7 +35,8 @@ int guestcmd_escape(const char *arg, char *buf, size_t len)
 	return 0;
 }
 
-int guestcmd_cmdline(const char *name, json_t *args, char *buf, size_t len)
+int guestcmd_cmdline(const char *env, const char *name, json_t *args, char *buf,
+		     size_t len)
 {
 	const char *append = getenv("HVPERF_GUEST_APPEND");
 	char esc[1024];
@@ -43,8 +44,8 @@ int guestcmd_cmdline(const char *name, json_t *args, char *buf, size_t len)
 	json_t *a;
 	int n;
 
-	n = snprintf(buf, len, "%s%s%s hvperf.wl=%s", GUESTCMD_BASE,
-		     append && *append ? " " : "", append ? append : "", name);
+	n = snprintf(buf, len, "%s%s%s hvperf.env=%s hvperf.wl=%s", GUESTCMD_BASE,
+		     append && *append ? " " : "", append ? append : "", env, name);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
 	o = n;

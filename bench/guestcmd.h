@@ -16,9 +16,12 @@
  * [A-Za-z0-9._=:/+@-] becomes %XX. -1 when it does not fit. */
 int guestcmd_escape(const char *arg, char *buf, size_t len);
 
-/* GUESTCMD_BASE [append] hvperf.wl=NAME [hvperf.args=...]. -1 when it
- * does not fit (the kernel takes 2048 bytes). */
-int guestcmd_cmdline(const char *name, json_t *args, char *buf, size_t len);
+/* GUESTCMD_BASE [append] hvperf.env=ENV hvperf.wl=NAME [hvperf.args=...].
+ * ENV is the configuration's env ("linux" under hv, "qemu" under QEMU):
+ * /init exports it as HVPERF_ENV, which the workloads report as their env.
+ * -1 when it does not fit (the kernel takes 2048 bytes). */
+int guestcmd_cmdline(const char *env, const char *name, json_t *args, char *buf,
+		     size_t len);
 
 /* The status the guest printed for workload NAME
  * ("HVPERF-GUEST: wl NAME exit=RC"), or -1 when it never did. */

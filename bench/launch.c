@@ -2,13 +2,16 @@
  *   native  build/workloads/native/NAME ARGS...
  *   micro   hv run --guest micro:NAME [knobs] --stats-json F --quiet -- ARGS...
  *   linux   hv run --kernel vmlinuz --initrd initrd.img --cmdline "...
- *           hvperf.wl=NAME hvperf.args=..." [knobs] --stats-json F --quiet
- *   qemu    qemu-system-x86_64 -M microvm -enable-kvm -cpu host ... the
- *           same kernel, initrd and command line
+ *           hvperf.env=linux hvperf.wl=NAME hvperf.args=..." [knobs]
+ *           --stats-json F --quiet
+ *   qemu    qemu-system-x86_64 -M microvm -enable-kvm -cpu host ... [-drive
+ *           -device virtio-blk-device per disk] the same kernel, initrd and
+ *           command line (hvperf.env=qemu)
  * The Linux guest's /init runs the workload (workloads/guest/init). */
 #include "bench/launch.h"
 #include "bench/exec.h"
 #include "bench/guestcmd.h"
+#include "bench/qemudisk.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -260,12 +263,38 @@ static int launch__hv_knobs(struct launch_cmd *cmd, json_t *knobs,
 	return 0;
 }
 
+/* disk knob under QEMU: the same image ("scratch:SIZE" made in dir) as a
+ * virtio-blk-device on microvm's virtio-mmio (bench/qemudisk.h). */
+static int launch__qemu_disks(struct launch_cmd *cmd, json_t *v, const char *dir,
+			      char *err, size_t errlen)
+{
+	char spec[PATH_MAX + 128], drive[2 * PATH_MAX + 160], dev[128];
+	json_t *one = json_is_string(v) ? json_pack("[O]", v) : json_incref(v), *e;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(one, i, e) {
+		rc = guestcmd_disk(json_string_value(e), dir, spec, sizeof(spec), err, errlen);
+		if (!rc)
+			rc = qemudisk_args(spec, (int)i, drive, sizeof(drive), dev,
+					   sizeof(dev), err, errlen);
+		if (rc)
+			break;
+		launch__add(cmd, "-drive");
+		launch__add(cmd, drive);
+		launch__add(cmd, "-device");
+		launch__add(cmd, dev);
+	}
+	json_decref(one);
+	return rc;
+}
+
 /* The same kernel and initrd under QEMU's microvm. Its ACPI tables (on by
- * default in QEMU 7.2) are how the Debian cloud kernel finds CPUs and
- * devices; it has no virtio-mmio command-line devices. */
-static void launch__qemu(const struct launch_paths *p, const struct scenario_config *c,
-			 const struct manifest_entry *w, const char *cmdline,
-			 struct launch_cmd *cmd)
+ * default in QEMU 7.2) are how the Debian cloud kernel finds CPUs and the
+ * virtio-mmio transports its -device options fill. */
+static int launch__qemu(const struct launch_paths *p, const struct scenario_config *c,
+			const struct manifest_entry *w, const char *cmdline,
+			const char *dir, struct launch_cmd *cmd, char *err, size_t errlen)
 {
 	static const char *const fixed[] = {
 		"-M", "microvm", "-enable-kvm", "-cpu", "host", "-nodefaults",
@@ -274,6 +303,7 @@ static void launch__qemu(const struct launch_paths *p, const struct scenario_con
 	};
 	const char *mem = json_string_value(json_object_get(c->knobs, "mem"));
 	json_t *cpus = json_object_get(c->knobs, "cpus");
+	json_t *disk = json_object_get(c->knobs, "disk");
 	char n[16];
 
 	snprintf(n, sizeof(n), "%lld", cpus ? (long long)json_integer_value(cpus) : 1);
@@ -284,12 +314,15 @@ static void launch__qemu(const struct launch_paths *p, const struct scenario_con
 	launch__add(cmd, mem ? mem : "256M");
 	launch__add(cmd, "-smp");
 	launch__add(cmd, n);
+	if (disk && launch__qemu_disks(cmd, disk, dir, err, errlen))
+		return -1;
 	launch__add(cmd, "-kernel");
 	launch__addf(cmd, "%s/vmlinuz", p->guest, NULL);
 	launch__add(cmd, "-initrd");
 	launch__addf(cmd, "%s/%s", p->guest, launch__initrd(w));
 	launch__add(cmd, "-append");
 	launch__add(cmd, cmdline);
+	return 0;
 }
 
 int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
@@ -304,7 +337,7 @@ int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
 
 	memset(cmd, 0, sizeof(*cmd));
 	if ((env == ENV_LINUX || env == ENV_QEMU) &&
-	    guestcmd_cmdline(w->name, args, cmdline, sizeof(cmdline))) {
+	    guestcmd_cmdline(c->env, w->name, args, cmdline, sizeof(cmdline))) {
 		snprintf(err, errlen, "arguments of %s do not fit the kernel command line "
 			 "(%zu bytes at most; empty arguments cannot be passed)",
 			 w->name, sizeof(cmdline));
@@ -313,7 +346,10 @@ int launch_build(const struct launch_paths *p, const struct manifest_entry *w,
 	if (env == ENV_NATIVE) {
 		launch__addf(cmd, "%s/native/%s", p->workloads, w->name);
 	} else if (env == ENV_QEMU) {
-		launch__qemu(p, c, w, cmdline, cmd);
+		if (launch__qemu(p, c, w, cmdline, tmpdir, cmd, err, errlen)) {
+			launch_cmd_free(cmd);
+			return -1;
+		}
 		return 0;
 	} else {
 		snprintf(cmd->stats_path, sizeof(cmd->stats_path), "%s/hv-stats-%d.json",

@@ -28,7 +28,7 @@ static const struct knob {
 	{"cpus", K_INT, HV_ENVS | ENV_QEMU, {0}},
 	{"numa_node", K_INT, HV_ENVS, {0}},
 	{"cgroup", K_STR, HV_ENVS, {0}},
-	{"disk", K_STRS, ENV_LINUX, {0}},
+	{"disk", K_STRS, ENV_LINUX | ENV_QEMU, {0}},
 	{"net", K_STRS, ENV_LINUX, {0}},
 	{"balloon", K_STR, ENV_LINUX, {0}},
 };

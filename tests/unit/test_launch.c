@@ -87,7 +87,8 @@ static void test_linux_and_qemu(void **state)
 	assert_int_equal(launch_build(&p, &w, args, &c, "/tmp", &cmd, err, sizeof(err)), 0);
 	join(&cmd, s, sizeof(s));
 	assert_non_null(strstr(s, "hv run --kernel G/vmlinuz --initrd G/initrd.img --cmdline "
-				  GUESTCMD_BASE " hvperf.wl=intops hvperf.args=iters=5,a%2Cb%20c%25%5C"
+				  GUESTCMD_BASE " hvperf.env=linux hvperf.wl=intops"
+				  " hvperf.args=iters=5,a%2Cb%20c%25%5C"
 				  " --mem 512M --cpus 2 --stats-json /tmp/hv-stats-"));
 	assert_non_null(strstr(s, " --quiet"));
 	assert_null(strstr(s, " -- "));
@@ -100,9 +101,28 @@ static void test_linux_and_qemu(void **state)
 	assert_string_equal(s, "qemu-system-x86_64 -M microvm -enable-kvm -cpu host -nodefaults"
 			    " -no-user-config -display none -serial stdio -no-reboot -m 512M -smp 2"
 			    " -kernel G/vmlinuz -initrd G/initrd.img -append " GUESTCMD_BASE
-			    " tsc_early_khz=1 hvperf.wl=intops hvperf.args=iters=5,a%2Cb%20c%25%5C");
+			    " tsc_early_khz=1 hvperf.env=qemu hvperf.wl=intops"
+			    " hvperf.args=iters=5,a%2Cb%20c%25%5C");
 	assert_string_equal(cmd.stats_path, "");
 	launch_cmd_free(&cmd);
+
+	/* disks under QEMU: the same image as virtio-blk-device on virtio-mmio */
+	json_decref(c.knobs);
+	c.knobs = json_loads("{\"mem\": \"512M\", \"disk\": [\"/img/a,backend=io_uring,cache=direct\","
+			     " \"/img/b,ro,serial=S1\"]}", 0, NULL);
+	assert_int_equal(launch_build(&p, &w, args, &c, "/tmp", &cmd, err, sizeof(err)), 0);
+	join(&cmd, s, sizeof(s));
+	assert_non_null(strstr(s, " -m 512M -smp 1"
+			       " -drive file=/img/a,format=raw,if=none,id=hvperf-disk0,cache=none,aio=io_uring"
+			       " -device virtio-blk-device,drive=hvperf-disk0,serial=hvperf-disk0"
+			       " -drive file=/img/b,format=raw,if=none,id=hvperf-disk1,cache=writeback,"
+			       "aio=threads,readonly=on"
+			       " -device virtio-blk-device,drive=hvperf-disk1,serial=S1 -kernel G/vmlinuz"));
+	launch_cmd_free(&cmd);
+	json_decref(c.knobs);
+	c.knobs = json_loads("{\"disk\": \"/img/a,vhost=on\"}", 0, NULL);
+	assert_int_equal(launch_build(&p, &w, args, &c, "/tmp", &cmd, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "option 'vhost=on' has no QEMU equivalent"));
 	unsetenv("HVPERF_GUEST_APPEND");
 
 	/* an empty argument cannot travel: refused, not dropped */

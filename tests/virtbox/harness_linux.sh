@@ -6,7 +6,8 @@
 # run exit 0, a valid document, 2 linux-hv samples whose value is a
 # positive ops/s figure from the guest's intops and whose kvm.exits is a
 # positive count from hv; QEMU samples with kvm.unavailable "not hv", or the
-# QEMU configuration skipped with the reason when QEMU is not in the box.
+# QEMU configuration skipped with the reason when QEMU is not in the box;
+# every sample's extra.env (the workload's own label) equal to config.env.
 # Needs the box built with --hvperf (build-box.sh).
 set -euo pipefail
 HVPERF=/virtbox/bin/hvperf
@@ -58,10 +59,19 @@ else
   qemu="qemu skipped: $qemu_skip"
 fi
 grep -q 'env linux' "$res" && bad+=("a 'not built for env linux' skip")
+# The workload's own env label (extra.env, from HVPERF_ENV that the guest's
+# /init sets from hvperf.env=) must name the configuration's env, not
+# "native" (the image carries the native build).
+envs=$(awk '
+  /^   "config": \{$/ { obj = "config" } /^   "extra": \{$/ { obj = "extra" } /^   \},?$/ { obj = "" }
+  obj == "config" && /^    "env": / { c = $2 }
+  obj == "extra" && /^    "env": / { gsub(/[",]/, "", c); gsub(/[",]/, "", $2); print c "=" $2 }' "$res" | sort | uniq -c)
+n_env=$(awk '$2 == "linux=linux" || $2 == "qemu=qemu" { n += $1 } END { print n + 0 }' <<<"$envs")
+[ "$n_env" -eq $((2 + n_q)) ] || bad+=("want extra.env = config.env on every intops sample, got: $(echo $envs)")
 if [ ${#bad[@]} -gt 0 ]; then
   echo "FAILED: ${bad[*]}"
   exit 1
 fi
 vals=$(awk '$1 == "linux-hv" { printf "%s%.3g", n++ ? " " : "", $2 }' <<<"$samples")
 exits=$(awk '$1 == "linux-hv" { printf "%s%s", n++ ? " " : "", $3 }' <<<"$samples")
-echo "ok: hvperf run linux-quick in ${secs}s, validated: hv 2 samples (intops ${vals} ops/s, kvm exits ${exits}), $qemu"
+echo "ok: hvperf run linux-quick in ${secs}s, validated: hv 2 samples (intops ${vals} ops/s, kvm exits ${exits}), $qemu; extra.env = config.env"

@@ -19,7 +19,7 @@ uint64_t wl_tsc_khz(void);                         /* calibrated TSC rate */
 void *wl_alloc(size_t size, size_t align);         /* NULL when exhausted */
 uint64_t wl_page_size(void);                       /* guest page size (native: 4096) */
 void wl_result(const char *line, size_t len);      /* one result JSON line */
-const char *wl_env(void);                          /* "micro" or "native" */
+const char *wl_env(void);  /* "micro", "native", or in a Linux guest "linux"/"qemu" */
 /* Micro-guest only (natively they return -1 / NULL): arm hv to skip a
  * fault `vector` (6 #UD or 13 #GP) raised at `rip` (an instruction of
  * `len` bytes) and count it in wl_fault_count(). */

@@ -1,9 +1,11 @@
 /* The native shim: the system interface of workloads/include/wl.h on
- * Linux, so a workload's object file runs unchanged on the host. Console
+ * Linux, so a workload's object file runs unchanged on the host (and in
+ * the Linux guest, where wl_env() says which one). Console
  * and results go to stdout; the TSC rate is calibrated against
  * CLOCK_MONOTONIC_RAW; allocation is mmap. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,8 +81,15 @@ void wl_result(const char *line, size_t len)
 	fflush(stdout);
 }
 
+/* The same static binary runs on the host and in the Linux guest image,
+ * whose /init exports HVPERF_ENV from the kernel command line
+ * (hvperf.env=linux under hv, qemu under QEMU; the harness's config env). */
 const char *wl_env(void)
 {
+	const char *e = getenv("HVPERF_ENV");
+
+	if (e && (!strcmp(e, "linux") || !strcmp(e, "qemu")))
+		return e;
 	return "native";
 }
 

@@ -150,7 +150,7 @@ int wl_main(int argc, char **argv)
 	uint8_t *mem;
 	char err[128], extra[128];
 
-	if (!wl_strcmp(wl_env(), "native")) {
+	if (wl_strcmp(wl_env(), "micro")) {
 		wl_emit_unavailable("vballoon", "time_ms", "ms", 0,
 				    "virtio-balloon exists only inside a guest");
 		return 0;

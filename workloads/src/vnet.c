@@ -187,7 +187,7 @@ int wl_main(int argc, char **argv)
 	uint64_t deadline;
 	char err[128], mac[18];
 
-	if (!wl_strcmp(wl_env(), "native")) {
+	if (wl_strcmp(wl_env(), "micro")) {
 		wl_emit_unavailable("vnet", "frames_per_sec", "frames/s", 0,
 				    "virtio-net exists only inside a guest");
 		return 0;
