@@ -244,26 +244,37 @@ static void runner__summary(struct runner *r, size_t w, size_t c, char *buf,
 	size_t i, n = 0;
 	double v[1024];
 	const char *metric = NULL, *unit = "";
+	json_t *params = NULL;
+	char *ptext = NULL;
 
-	/* the first metric's median as a one-line summary */
+	/* the first key's median (metric and params: a sweep has one key per
+	 * point) as a one-line summary; the spread is the worst over all keys */
 	json_array_foreach(json_object_get(r->res, "samples"), i, s) {
+		json_t *sp = json_object_get(s, "params");
+
 		if (strcmp(json_string_value(json_object_get(s, "workload")), wn) ||
 		    strcmp(json_string_value(json_object_get(json_object_get(s, "config"), "name")), cn))
 			continue;
 		if (!metric) {
 			metric = json_string_value(json_object_get(s, "metric"));
 			unit = json_string_value(json_object_get(s, "unit"));
+			params = sp;
 		}
-		if (!strcmp(metric, json_string_value(json_object_get(s, "metric"))) && n < 1024)
+		if (!strcmp(metric, json_string_value(json_object_get(s, "metric"))) &&
+		    ((!params && !sp) || (params && sp && json_equal(params, sp))) && n < 1024)
 			v[n++] = json_number_value(json_object_get(s, "value"));
 	}
 	if (!n) {
 		snprintf(buf, len, "no samples");
 		return;
 	}
-	snprintf(buf, len, "%d reps, %s median %.4g %s, spread %.2f%%",
-		 results_reps_done(r->res, wn, cn), metric, stats_median(v, n),
+	if (json_object_size(params))
+		ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(buf, len, "%d reps, %s%s%s median %.4g %s, worst spread %.2f%%",
+		 results_reps_done(r->res, wn, cn), metric, ptext ? " " : "",
+		 ptext ? ptext : "", stats_median(v, n),
 		 unit, 100 * results_spread(r->res, wn, cn));
+	free(ptext);
 }
 
 static int runner__save(struct runner *r)
