@@ -183,13 +183,13 @@ void report_plots_waterfall(struct report_plots *p, const char *name,
 	}
 	fprintf(p->f, "EOD\nset style fill solid 0.8 border -1\n"
 		"set xrange [-0.6:%zu.6]\nset yrange [0:%g]\n"
-		"set xtics rotate by -30 nomirror\nset bmargin 11\nset lmargin 12\nset rmargin 10\nunset key\n"
+		"set xtics rotate by 30 right nomirror\nset bmargin 8\nset tmargin 3\nset lmargin 12\nset rmargin 6\nunset key\n"
 		"set ylabel 'performance relative to native (1.0 = native)'\n"
 		"plot $wf using 1:(($2+$3)/2):(0.35):(abs($3-$2)/2):4:xtic(5) "
 		"with boxxyerror lc rgb variable, "
 		"'' using 1:3:(sprintf('%%.2f', $3)) with labels offset 0,0.8\n",
 		n - 1, top * 1.12);
-	plot__close(p, 860, 460);
+	plot__close(p, 860, 480);
 }
 
 void report_plots_lines(struct report_plots *p, const char *name,

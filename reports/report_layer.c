@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define LAYER_MAX 256
+#define WATERFALL_LABEL_MAX 30  /* longer knob lists do not fit under a bar */
 
 static const char *const layer_sweep_params[] = {"working_set", "queue_depth"};
 
@@ -136,7 +137,11 @@ static void layer__waterfall(struct rdoc *d, const struct report_results *r,
 		if (!strcmp(cfg[c], r->default_config) || isnan(perf[c]) ||
 		    strcmp(env, denv))
 			continue;
-		if (!attribution_knob_diff(dknobs, k, labels[nk], sizeof(labels[nk])))
+		/* the knobs that differ make the best tick label; when they would
+		 * not fit under a bar, the configuration's name (the table above
+		 * the plot lists its knobs) */
+		if (!attribution_knob_diff(dknobs, k, labels[nk], sizeof(labels[nk])) ||
+		    strlen(labels[nk]) > WATERFALL_LABEL_MAX)
 			snprintf(labels[nk], sizeof(labels[nk]), "%s", cfg[c]);
 		lp[nk] = labels[nk];
 		pk[nk++] = perf[c];
