@@ -217,6 +217,15 @@ static void *serial_stdin_thread(void *arg)
 	return NULL;
 }
 
+/* Put the terminal back however hv ends (die() after init included). */
+static void serial_restore_tty(void)
+{
+	if (com1.raw_tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &com1.saved_tty);
+		com1.raw_tty = false;
+	}
+}
+
 static json_t *serial_stats(void *opaque)
 {
 	struct serial *s = opaque;
@@ -248,8 +257,10 @@ static int serial__init(struct vm *vm)
 
 		/* characters go to the guest as typed; Ctrl-C still stops hv */
 		raw.c_lflag &= ~(ICANON | ECHO);
-		if (!tcsetattr(STDIN_FILENO, TCSANOW, &raw))
+		if (!tcsetattr(STDIN_FILENO, TCSANOW, &raw)) {
 			s->raw_tty = true;
+			atexit(serial_restore_tty);
+		}
 	}
 	if (!pthread_create(&t, NULL, serial_stdin_thread, s))
 		pthread_detach(t);
@@ -262,7 +273,6 @@ static void serial__exit(struct vm *vm)
 	pthread_mutex_lock(&com1.lock);
 	serial_flush(&com1);
 	pthread_mutex_unlock(&com1.lock);
-	if (com1.raw_tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &com1.saved_tty);
+	serial_restore_tty();
 }
 hv_device_init_exit(serial__init, serial__exit, DEV_LEVEL_PLATFORM);
