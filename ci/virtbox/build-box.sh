@@ -44,8 +44,9 @@ trap 'rm -rf "$stage"' EXIT
 bash "$top/workloads/guest/busybox-root.sh" "$stage"
 install -m 0755 "$here/init" "$stage/init"
 
-# tun: hv's --net tap in the box (tests/virtbox/virtio_devices.sh)
-mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd tun)
+# tun: hv's --net tap in the box; vhost_net (with vhost, vhost_iotlb, tap):
+# --net ...,vhost=on (tests/virtbox/virtio_devices.sh, vhost_net.sh)
+mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd tun vhost_net)
 # brd is installed, not loaded: its size is an insmod parameter (rd_size).
 extra=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" brd)
 for ko in $mods $extra; do

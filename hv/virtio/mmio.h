@@ -106,6 +106,9 @@ void virtio_mmio_access(struct virtio_mmio_dev *d, uint64_t off, uint8_t *data,
  * config change; the latter also bumps ConfigGeneration. */
 void virtio_mmio_signal_vq(struct virtio_mmio_dev *d, struct virtq *vq);
 void virtio_mmio_config_changed(struct virtio_mmio_dev *d);
+/* Set InterruptStatus bits and raise the interrupt (no event-idx check:
+ * for a backend that did that itself, as vhost-net does). */
+void virtio_mmio_raise(struct virtio_mmio_dev *d, uint32_t isr_bits);
 /* The driver broke the contract: DEVICE_NEEDS_RESET and a config change
  * interrupt (§2.1.2); the device does nothing more until reset. */
 void virtio_mmio_fail(struct virtio_mmio_dev *d, const char *fmt, ...)
