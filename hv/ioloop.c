@@ -32,9 +32,14 @@ static struct {
 	/* held while callbacks run: ioloop_del() waits on it (recursive, so a
 	 * callback may delete handlers, its own included) */
 	pthread_mutex_t lock;
+	/* guards the handler list only, never held while calling out: a vCPU
+	 * thread that holds a device lock may ioloop_add()/ioloop_mod() without
+	 * waiting for a callback that wants the same device lock */
+	pthread_mutex_t list_lock;
 	struct ioloop_handler *handlers;
-} loop = { .epfd = -1, .stopfd = -1 };
+} loop = { .epfd = -1, .stopfd = -1, .list_lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* Caller holds loop.list_lock. */
 static struct ioloop_handler *ioloop_find(int fd)
 {
 	for (struct ioloop_handler *h = loop.handlers; h; h = h->next)
@@ -57,15 +62,15 @@ int ioloop_add(int fd, uint32_t events, ioloop_fn fn, void *opaque)
 	}
 	*h = (struct ioloop_handler){ .fd = fd, .fn = fn, .opaque = opaque };
 	ev.data.ptr = h;
-	pthread_mutex_lock(&loop.lock);
+	pthread_mutex_lock(&loop.list_lock);
 	if (epoll_ctl(loop.epfd, EPOLL_CTL_ADD, fd, &ev)) {
-		pthread_mutex_unlock(&loop.lock);
+		pthread_mutex_unlock(&loop.list_lock);
 		free(h);
 		return -1;
 	}
 	h->next = loop.handlers;
 	loop.handlers = h;
-	pthread_mutex_unlock(&loop.lock);
+	pthread_mutex_unlock(&loop.list_lock);
 	return 0;
 }
 
@@ -74,13 +79,13 @@ int ioloop_mod(int fd, uint32_t events)
 	struct epoll_event ev = { .events = events };
 	int rc = -1;
 
-	pthread_mutex_lock(&loop.lock);
+	pthread_mutex_lock(&loop.list_lock);
 	ev.data.ptr = ioloop_find(fd);
 	if (ev.data.ptr)
 		rc = epoll_ctl(loop.epfd, EPOLL_CTL_MOD, fd, &ev);
 	else
 		errno = ENOENT;
-	pthread_mutex_unlock(&loop.lock);
+	pthread_mutex_unlock(&loop.list_lock);
 	return rc;
 }
 
@@ -89,11 +94,13 @@ int ioloop_del(int fd)
 	struct ioloop_handler *h;
 
 	pthread_mutex_lock(&loop.lock);
+	pthread_mutex_lock(&loop.list_lock);
 	h = ioloop_find(fd);
 	if (h) {
 		epoll_ctl(loop.epfd, EPOLL_CTL_DEL, fd, NULL);
 		h->dead = true;   /* freed by the loop after its current batch */
 	}
+	pthread_mutex_unlock(&loop.list_lock);
 	pthread_mutex_unlock(&loop.lock);
 	return h ? 0 : -1;
 }
@@ -112,6 +119,7 @@ static void ioloop_reap(void)
 {
 	struct ioloop_handler **pp = &loop.handlers;
 
+	pthread_mutex_lock(&loop.list_lock);
 	while (*pp) {
 		struct ioloop_handler *h = *pp;
 
@@ -122,6 +130,7 @@ static void ioloop_reap(void)
 			pp = &h->next;
 		}
 	}
+	pthread_mutex_unlock(&loop.list_lock);
 }
 
 static void *ioloop_thread(void *arg)
@@ -197,8 +206,10 @@ static void ioloop__exit(struct vm *vm)
 	pthread_join(loop.thread, NULL);
 	loop.running = false;
 	pthread_mutex_lock(&loop.lock);
+	pthread_mutex_lock(&loop.list_lock);
 	for (struct ioloop_handler *h = loop.handlers; h; h = h->next)
 		h->dead = true;
+	pthread_mutex_unlock(&loop.list_lock);
 	ioloop_reap();
 	pthread_mutex_unlock(&loop.lock);
 	close(loop.epfd);

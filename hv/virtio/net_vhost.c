@@ -13,8 +13,9 @@
  * thread sets the used-buffer bit and raises the interrupt the usual way.
  * At reset: backend -1, kicks back to the io thread, userspace path again.
  * Start and the re-arming of hv's handlers run on the io thread (net.c
- * defers them there): ioloop_mod() from a vCPU thread holding d->lock
- * would deadlock against an io-thread callback waiting for d->lock.
+ * defers them there), so that vhost and hv's own handlers never act on the
+ * same queue at once. (ioloop_mod() itself is safe under d->lock: it takes
+ * only the loop's list lock, never held while callbacks run.)
  * The tap keeps its 12-byte vnet header (TUNSETVNETHDRSZ): with VERSION_1
  * and without VHOST_NET_F_VIRTIO_NET_HDR, the tap reads and writes it. */
 #include <errno.h>
