@@ -34,34 +34,11 @@ cp "$img" /tmp/vdisk.orig
 head -c 65536 /dev/zero | tr '\0' '\245' | dd of="$img" bs=65536 seek=16 conv=notrunc 2>/dev/null
 head -c 1048576 /dev/urandom >/tmp/net.tx
 
-pid= ncpid=
-cleanup() { exec 4>&-; for p in $pid $ncpid; do kill -9 "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-fail() {
-  echo "FAILED: $*"; tail -n 30 "$log" | tr -d '\r'
-  exit 1
-}
-t0=$(date +%s)
-elapsed() { echo $(( $(date +%s) - t0 )); }
-# wait_log PATTERN SECONDS: until the guest console has the line
-wait_log() {
-  local i
-  for i in $(seq "$2"); do
-    grep -a -q -e "$1" "$log" && return 0
-    kill -0 "$pid" 2>/dev/null || fail "hv exited while waiting for '$1'"
-    sleep 1
-  done
-  fail "no '$1' within $2 s"
-}
+# shellcheck source=tests/virtbox/guest_lib.sh
+. "$(dirname "$0")/guest_lib.sh"
 ctl() { "$HV" ctl "$sock" "$1"; }
-num() { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
 
-# the receiver's stdin must stay open: at its EOF busybox nc half-closes,
-# and the sender's nc exits at that EOF before it has sent everything
-rm -f /tmp/nc.in; mkfifo /tmp/nc.in
-nc -l -p 5202 </tmp/nc.in >/tmp/net.rx &
-ncpid=$!
-exec 4>/tmp/nc.in
+start_nc
 "$HV" run --kernel "$GUEST_DIR/vmlinuz" --initrd "$GUEST_DIR/initrd.img" \
   --cmdline "$cmdline" --cpus 1 --mem 320M --disk "$img,cache=host,serial=boxdisk" \
   --net tap=hvtap0 --balloon stats=on --api "$sock" --stats-json /tmp/virtio_devices.json \
@@ -75,23 +52,7 @@ ip link set hvtap0 up
 # --- disk and net (the guest runs them in this order) ---
 wait_log 'HVPERF-GUEST: disk ' 240
 grep -a -q 'HVPERF-GUEST: disk OK serial=boxdisk' "$log" || fail "guest did not report 'disk OK serial=boxdisk'"
-wait_log 'HVPERF-GUEST: net listening' 120
-ping -c 3 -W 5 10.211.0.2 >/tmp/ping.box 2>&1 || fail "box cannot ping the guest: $(tail -n 2 /tmp/ping.box)"
-sent=
-for _ in $(seq 10); do
-  if nc -w 10 10.211.0.2 5201 </tmp/net.tx; then sent=1; break; fi
-  sleep 1
-done
-[ -n "$sent" ] || fail "cannot connect to the guest's nc on 5201"
-wait_log 'HVPERF-GUEST: net \(OK\|FAIL\)' 120
-grep -a -q 'HVPERF-GUEST: net OK' "$log" || fail "guest net side failed"
-want=$(md5sum </tmp/net.tx | cut -d' ' -f1)
-grep -a -q "HVPERF-GUEST: net rx bytes=1048576 md5=$want" "$log" ||
-  fail "guest received something else than the box's 1 MiB (md5 $want)"
-for _ in $(seq 30); do kill -0 "$ncpid" 2>/dev/null || break; sleep 1; done
-gmd5=$(grep -a -o 'net tx bytes=1048576 md5=[0-9a-f]*' "$log" | sed 's/.*md5=//')
-[ "$(wc -c </tmp/net.rx)" -eq 1048576 ] && [ "$(md5sum </tmp/net.rx | cut -d' ' -f1)" = "$gmd5" ] ||
-  fail "box received $(wc -c </tmp/net.rx) bytes, md5 $(md5sum </tmp/net.rx | cut -d' ' -f1), guest sent md5 $gmd5"
+net_host_side
 echo "net: ping both ways, 1 MiB TCP each way intact ($(elapsed) s)"
 
 # --- balloon ---
