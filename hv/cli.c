@@ -258,6 +258,11 @@ int cli_parse_run(int argc, char **argv, struct hv_config *cfg, char *err,
 		cfg->mb_module = cfg->initrd;
 	if (cfg->guest_page_size != 4096 && !cfg->micro)
 		FAIL("--guest-page-size applies to micro-guests only");
+	/* the IOMMU keeps every page of guest RAM pinned for the device's DMA:
+	 * a ballooned page would not go back to the host, and one the guest
+	 * touched again could be a new page the device no longer sees */
+	if (cfg->vfio && cfg->balloon)
+		FAIL("--balloon cannot be combined with --vfio: passthrough pins all guest RAM");
 	for (int i = cfg->cpus; i < HV_MAX_VCPUS; i++)
 		if (cfg->pin.vcpu_cpu[i] >= 0)
 			FAIL("--pin names vcpu%d but the VM has %d vCPU(s)", i, cfg->cpus);

@@ -65,6 +65,16 @@ static void set_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
 			   (unsigned long long)(size >> 20));
 }
 
+int vm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot, .guest_phys_addr = gpa, .memory_size = size,
+		.userspace_addr = (uintptr_t)host,
+	};
+
+	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0 ? -1 : 0;
+}
+
 static void get_supported_cpuid(struct vm *vm)
 {
 	int n = 256;

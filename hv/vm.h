@@ -23,6 +23,7 @@ const char *kvm_flavour_name(enum kvm_flavour f);
 
 struct vcpu;
 struct vm_cgroup;
+struct pci_bus;
 
 /* A device that firmware (ACPI DSDT) must describe. */
 struct acpi_mmio_dev {
@@ -62,6 +63,7 @@ struct vm {
 	struct guest_mem mem;
 	struct vm_cgroup *cgroup;  /* --cgroup, or NULL */
 	struct io_bus pio, mmio;
+	struct pci_bus *pci;       /* NULL unless a PCI device asked for a bus */
 
 	int nr_vcpus;
 	struct vcpu **vcpus;
@@ -121,6 +123,12 @@ int vm_add_acpi_mmio_dev(struct vm *vm, uint64_t base, uint64_t size,
 			 uint32_t irq, const char *hid);
 int vm_add_stats_source(struct vm *vm, const char *name,
 			json_t *(*fn)(void *), void *opaque);
+
+/* KVM memory slots after the two RAM slots (0, 1): device memory mapped
+ * straight into the guest (passthrough BARs). size 0 deletes the slot.
+ * Returns 0, or -1 with errno set. */
+#define VM_FIRST_DEVICE_MEMSLOT 8
+int vm_set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host);
 
 /* Raise/lower a GSI on the in-kernel irqchip (KVM_IRQ_LINE). */
 int vm_irq_line(struct vm *vm, uint32_t gsi, int level);

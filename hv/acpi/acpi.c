@@ -20,7 +20,7 @@ uint64_t acpi_rsdp_gpa(const struct vm *vm)
 static int acpi__init(struct vm *vm)
 {
 	const uint64_t len = ACPI_TABLES_END - ACPI_TABLES_START;
-	struct acpi_platform p = { vm->nr_vcpus, vm->acpi_devs, vm->nr_acpi_devs };
+	struct acpi_platform p = { vm->nr_vcpus, vm->acpi_devs, vm->nr_acpi_devs, vm->pci != NULL };
 	struct acpi_layout l;
 	uint8_t *dst = guest_ptr(&vm->mem, ACPI_TABLES_START, len);
 

@@ -3,13 +3,15 @@
  * -> RSDT/XSDT -> FADT (-> FACS, DSDT) and MADT. The FADT is a full
  * (not hardware-reduced) one: PM1a event/control blocks, the PM timer and
  * the reset register are served by hv/devices/acpi_pm.c. The DSDT lists
- * \_SB devices (virtio-mmio "LNRO0005" and the COM1 UART) and \_S5.
+ * \_SB devices (virtio-mmio "LNRO0005", the COM1 UART and, with a PCI bus,
+ * the PNP0A03 root bridge) and \_S5.
  *
  * acpi_build() is pure: it lays the tables out in a buffer that will live
  * at guest-physical `base`, so tests can check it without a VM. */
 #ifndef HV_ACPI_ACPI_H
 #define HV_ACPI_ACPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +36,7 @@ struct acpi_platform {
 	int nr_cpus;
 	const struct acpi_mmio_dev *devs;
 	int nr_devs;
+	bool pci;     /* a PCI root bridge (hv/pci/pci.h) */
 };
 
 /* Where each table landed (guest-physical). */

@@ -303,6 +303,33 @@ void aml_res_io(struct aml *a, uint16_t base, uint8_t len)
 	aml_byte(a, len);
 }
 
+/* Word/DWord Address Space Descriptors (6.4.3.5.2, 6.4.3.5.3) for a bridge
+ * window the device produces, with fixed minimum and maximum. */
+static void res_addr(struct aml *a, uint8_t tag, uint16_t body, int width, uint8_t type,
+		     uint8_t tflags, uint32_t min, uint32_t max)
+{
+	aml_byte(a, tag);
+	aml_le(a, body, 2);
+	aml_byte(a, type);
+	aml_byte(a, ACPI_RES_ADDR_MIN_FIXED | ACPI_RES_ADDR_MAX_FIXED); /* producer, pos. decode */
+	aml_byte(a, tflags);
+	aml_le(a, 0, width);                       /* granularity */
+	aml_le(a, min, width);
+	aml_le(a, max, width);
+	aml_le(a, 0, width);                       /* translation offset */
+	aml_le(a, max - min + 1, width);           /* length */
+}
+
+void aml_res_word_window(struct aml *a, uint8_t type, uint8_t tflags, uint16_t min, uint16_t max)
+{
+	res_addr(a, ACPI_RES_WORD_ADDR, ACPI_RES_WORD_ADDR_LEN, 2, type, tflags, min, max);
+}
+
+void aml_res_dword_window(struct aml *a, uint8_t type, uint8_t tflags, uint32_t min, uint32_t max)
+{
+	res_addr(a, ACPI_RES_DWORD_ADDR, ACPI_RES_DWORD_ADDR_LEN, 4, type, tflags, min, max);
+}
+
 void aml_res_irq_noflags(struct aml *a, uint8_t irq)
 {
 	aml_byte(a, ACPI_RES_IRQ_NOFLAGS);         /* 6.4.2.1 */

@@ -43,6 +43,17 @@
 #define ACPI_RES_EXT_IRQ_EDGE      0x02   /* clear: level-triggered */
 #define ACPI_RES_EXT_IRQ_LOW       0x04   /* clear: active-high */
 #define ACPI_RES_IO_DECODE16   0x01
+#define ACPI_RES_DWORD_ADDR    0x87   /* large, DWord address space */
+#define ACPI_RES_WORD_ADDR     0x88   /* large, Word address space */
+#define ACPI_RES_DWORD_ADDR_LEN 23
+#define ACPI_RES_WORD_ADDR_LEN 13
+#define ACPI_RES_ADDR_MEMORY   0      /* resource types */
+#define ACPI_RES_ADDR_IO       1
+#define ACPI_RES_ADDR_BUS      2
+#define ACPI_RES_ADDR_MIN_FIXED 0x04  /* general flags */
+#define ACPI_RES_ADDR_MAX_FIXED 0x08
+#define ACPI_RES_IO_ENTIRE_RANGE 0x03 /* I/O type-specific flags: _RNG */
+#define ACPI_RES_MEM_NONCACHEABLE_RW 0x01 /* memory type-specific: _RW, _MEM = 0 */
 
 struct aml {
 	uint8_t *buf;
@@ -84,6 +95,9 @@ void aml_res_memory32_fixed(struct aml *a, bool rw, uint32_t base, uint32_t size
 void aml_res_ext_irq(struct aml *a, uint32_t irq, bool edge, bool active_low);
 void aml_res_io(struct aml *a, uint16_t base, uint8_t len);
 void aml_res_irq_noflags(struct aml *a, uint8_t irq);
+/* A bridge window [min, max] (ResourceProducer, MinFixed, MaxFixed). */
+void aml_res_word_window(struct aml *a, uint8_t type, uint8_t tflags, uint16_t min, uint16_t max);
+void aml_res_dword_window(struct aml *a, uint8_t type, uint8_t tflags, uint32_t min, uint32_t max);
 void aml_res_end(struct aml *a);
 
 #endif
