@@ -170,6 +170,7 @@ static void config_cycle(struct pci_bus *bus, uint32_t addr, uint32_t byte, uint
 		return;
 	}
 	if (is_write) {
+		v = 0;  /* a 1- or 2-byte write's value has no stray high bits */
 		memcpy(&v, data, len);
 		if (d)
 			d->ops->cfg_write(d, off, v, (int)len);

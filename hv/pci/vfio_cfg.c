@@ -154,12 +154,15 @@ static void parse_msi(struct vfio_cfg *c)
 static int init_msix(struct vfio_cfg *c, const uint8_t *cfg, uint8_t cap, char *err,
 		     size_t errlen)
 {
-	uint16_t flags = get16(cfg + cap + MSIX_FLAGS);
-	uint32_t table = get32(cfg + cap + MSIX_TABLE), pba = get32(cfg + cap + MSIX_PBA);
+	uint16_t flags;
+	uint32_t table, pba;
 	struct vfio_msix *m = &c->msix;
 
 	if (cap + MSIX_CAP_LEN > PCI_CFG_SPACE_SIZE)
 		return 0;
+	flags = get16(cfg + cap + MSIX_FLAGS);
+	table = get32(cfg + cap + MSIX_TABLE);
+	pba = get32(cfg + cap + MSIX_PBA);
 	m->cap = cap;
 	m->nr = (uint16_t)((flags & MSIX_FLAGS_QSIZE) + 1);
 	m->table_bar = table & MSIX_BIR_MASK;

@@ -19,7 +19,8 @@ int vfio_parse_bdf(const char *s, char *out, size_t outlen)
 	unsigned dom = 0, bus, dev, fn;
 	int n = 0;
 
-	if (!s || strlen(s) > 16)
+	/* sscanf's %x would also take signs and blanks ("-1:00.0") */
+	if (!s || strlen(s) > 16 || s[strspn(s, "0123456789abcdefABCDEF:.")])
 		return -1;
 	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &n) == 4 && !s[n])
 		;

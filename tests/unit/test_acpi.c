@@ -1,5 +1,6 @@
 /* hv/acpi: table layout, checksums, pointers between tables, MADT contents
- * and the DSDT's AML (PkgLength, _HID, Memory32Fixed, Interrupt). */
+ * and the DSDT's AML (PkgLength, _HID, Memory32Fixed, Interrupt, the PCI0
+ * root bridge only when there is a PCI bus). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,7 +45,7 @@ static const struct acpi_header *table(uint64_t gpa, const char *sig)
 
 static int build(void **state)
 {
-	struct acpi_platform p = { NR_CPUS, devs, 2 };
+	struct acpi_platform p = { NR_CPUS, devs, 2, false };
 
 	(void)state;
 	memset(area, 0xee, sizeof(area));
@@ -165,7 +166,7 @@ static void test_madt(void **state)
 static void test_madt_many_cpus(void **state)
 {
 	static uint8_t buf[AREA_LEN];
-	struct acpi_platform p = { 64, NULL, 0 };
+	struct acpi_platform p = { 64, NULL, 0, false };
 	struct acpi_layout l;
 	const struct acpi_header *h;
 
@@ -298,6 +299,46 @@ static void test_dsdt_aml(void **state)
 	assert_non_null(find(aml, len, "COM1\x08_HID\x0c\x41\xd0\x05\x01", 14));
 }
 
+/* With a PCI bus (--vfio) the DSDT has a PNP0A03 root bridge, PCI0, with
+ * its windows and interrupt routing; without one, no trace of it. */
+static void test_dsdt_pci_root(void **state)
+{
+	struct acpi_platform p = { NR_CPUS, devs, 2, true };
+	/* _HID: DWordPrefix, then EisaId ("PNP0A03") compressed (6.1.5) */
+	static const uint8_t hid[] = { '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03 };
+	const uint8_t *dev = NULL, *name;
+	size_t len, body = 0;
+	uint8_t *aml;
+	int n;
+
+	(void)state;
+	aml = acpi_dsdt_aml(&p, &len);
+	assert_non_null(aml);
+	name = find(aml, len, "PCI0", 4);
+	assert_non_null(name);
+	/* Device (PCI0): ExtOpPrefix DeviceOp PkgLength (1-4 bytes) "PCI0" */
+	for (int k = 1; k <= 4 && !dev; k++)
+		if (name - aml >= k + 2 && name[-k - 2] == AML_EXT_OP_PREFIX &&
+		    name[-k - 1] == AML_DEVICE_OP && (name[-k] >> 6) + 1 == k)
+			dev = name - k;
+	assert_non_null(dev);
+	body = pkglen(dev, &n);
+	assert_true(dev + body <= aml + len);
+	/* its _HID, _CRS and _PRT are inside it */
+	assert_non_null(find(dev, body, hid, sizeof(hid)));
+	assert_non_null(find(dev, body, "_CRS", 4));
+	assert_non_null(find(dev, body, "_PRT", 4));
+	free(aml);
+
+	p.pci = false;
+	aml = acpi_dsdt_aml(&p, &len);
+	assert_non_null(aml);
+	assert_null(find(aml, len, "PCI0", 4));
+	assert_null(find(aml, len, hid + 5, 4));
+	assert_null(find(aml, len, "_PRT", 4));
+	free(aml);
+}
+
 static void test_pm_timer(void **state)
 {
 	(void)state;
@@ -318,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_pkglength),
 		cmocka_unit_test(test_aml_basics),
 		cmocka_unit_test(test_dsdt_aml),
+		cmocka_unit_test(test_dsdt_pci_root),
 		cmocka_unit_test(test_pm_timer),
 	};
 
