@@ -14,6 +14,8 @@
 # guest-tools) to /virtbox/guest/. brd.ko (RAM disks, not loaded) is always
 # in the box: an ext4 on /dev/ram0 takes O_DIRECT, which the box's root (an
 # initramfs) does not, for cache=direct disks (bench/io --peer qemu).
+# vfio-pci and vfio_iommu_type1 with their dependencies are in the box too,
+# not loaded (their load order in /etc/modules.vfio; run.sh --nvme).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,10 +51,19 @@ install -m 0755 "$here/init" "$stage/init"
 mods=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" kvm-amd tun vhost_net)
 # brd is installed, not loaded: its size is an insmod parameter (rd_size).
 extra=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" brd)
-for ko in $mods $extra; do
+# vfio-pci and vfio_iommu_type1 (hv --vfio): installed, not loaded at boot, so
+# the other boxes stay as they were; tests/virtbox/vfio_nvme.sh insmods the
+# list in /etc/modules.vfio (load order, minus what modules.load has
+# already loaded, e.g. irqbypass for kvm). vfio_iommu_type1 (the IOMMU
+# backend of a VFIO container) is no dependency of vfio-pci in modules.dep,
+# and the box has no modprobe to fetch it on demand, so it is named here.
+vfio=$(bash "$top/workloads/guest/mod-closure.sh" "$kroot" "$release" vfio_iommu_type1 vfio-pci |
+       grep -vxF -f <(printf '%s\n' "$mods"))
+for ko in $mods $extra $vfio; do
   install -D -m 0644 "$kroot/lib/modules/$release/$ko" "$stage/lib/modules/$release/$ko"
 done
 printf '%s\n' "$mods" >"$stage/etc/modules.load"
+printf '%s\n' "$vfio" >"$stage/etc/modules.vfio"
 
 bash "$here/copy-with-libs.sh" "$stage" /bin/bash
 mkdir -p "$stage/virtbox/bin" "$stage/virtbox/guest" "$stage/virtbox/tests"

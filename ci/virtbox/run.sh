@@ -2,8 +2,12 @@
 # Run in-box tests in the virtualization test box: the Debian cloud kernel
 # under QEMU TCG (-cpu max: emulated AMD SVM with nested paging), where
 # kvm-amd works and hv can boot Linux guests.
-#   run.sh [--qemu] [--hvperf] [--tools] [--timeout SECS] [--file SRC]... [--env K=V]... TEST...
+#   run.sh [--qemu] [--hvperf] [--tools] [--nvme IMG] [--timeout SECS] [--file SRC]... [--env K=V]... TEST...
 #   run.sh --shell          (interactive box, for debugging)
+# --nvme IMG boots the box as a q35 PC (SeaBIOS) instead of microvm, with an
+# emulated Intel IOMMU (intel_iommu=on) and an emulated NVMe controller
+# (serial hvperf-nvme0) backed by the raw file IMG: a PCI device in its own
+# IOMMU group that the box can hand to vfio-pci (tests/virtbox/vfio_nvme.sh).
 # TEST is tests/virtbox/TEST.sh or the basename of a --file. The serial log
 # streams to stdout and is kept in build/virtbox/<tests>.log.
 # Exit: 0 all passed (or some skipped), 77 all skipped (reason on the last
@@ -13,12 +17,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 timeout=${VIRTBOX_TIMEOUT:-900}
-build_args=() tests=() shell=0
+build_args=() tests=() shell=0 nvme=
 while [ $# -gt 0 ]; do
   case $1 in
     --qemu|--hvperf|--tools) build_args+=("$1") ;;
     --file|--env) build_args+=("$1" "$2"); shift ;;
     --timeout) timeout=$2; shift ;;
+    --nvme) nvme=$2; shift ;;
     --shell) shell=1 ;;
     -*) echo "virtbox: unknown option $1" >&2; exit 2 ;;
     *) tests+=("$1") ;;
@@ -26,6 +31,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#tests[@]} -gt 0 ] || [ "$shell" = 1 ] || { echo "virtbox: no test named" >&2; exit 2; }
+[ -z "$nvme" ] || [ -f "$nvme" ] || { echo "virtbox: --nvme $nvme: no such file" >&2; exit 2; }
 
 out=$top/build/virtbox
 mkdir -p "$out"
@@ -45,7 +51,23 @@ if [ "$shell" = 1 ]; then
 else
   cmdline+=" virtbox.run=$(IFS=,; echo "${tests[*]}")"
 fi
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -M microvm -m 3072 -smp 2
+if [ -z "$nvme" ]; then
+  machine=(-M microvm)
+else
+  # q35 (SeaBIOS; -serial stdio still makes the ISA UART at 0x3f8 under
+  # -nodefaults). intel-iommu comes before the PCI devices it translates.
+  # intremap=on (fine under TCG; only KVM would need kernel-irqchip=split):
+  # without interrupt remapping vfio_iommu_type1 refuses VFIO_SET_IOMMU
+  # with EPERM (unless allow_unsafe_interrupts=1). aw-bits=48: with the
+  # default 39 the box's IOMMU refuses IOVAs from 512 GiB up (QEMU's
+  # VFIO_MAP_DMA of a BAR placed high failed with EINVAL).
+  # shellcheck disable=SC2054  # the commas are QEMU's
+  machine=(-M q35 -device intel-iommu,intremap=on,aw-bits=48
+           -drive "if=none,id=nv0,file=$nvme,format=raw"
+           -device nvme,drive=nv0,serial=hvperf-nvme0)
+  cmdline+=" intel_iommu=on"
+fi
+qemu=(qemu-system-x86_64 -accel tcg -cpu max "${machine[@]}" -m 3072 -smp 2
       -no-reboot -nodefaults -display none -serial stdio
       -kernel "$top/build/guest/vmlinuz" -initrd "$box" -append "$cmdline")
 
