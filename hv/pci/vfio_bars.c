@@ -38,6 +38,7 @@ static void bar_trap(struct vcpu *vcpu, void *opaque, uint64_t off, uint8_t *dat
 			memset(data, 0xff, len);
 	} else if (x->cap && x->table_bar == m->index && in(off, x->table_off, vfio_msix_table_size(&d->cfg))) {
 		vfio_msix_table_access(&d->cfg, off - x->table_off, data, len, is_write);
+		d->msix_table_accesses++;
 	} else if (x->cap && x->pba_bar == m->index &&
 		   in(off, x->pba_off, vfio_msix_pba_size(&d->cfg))) {
 		if (!is_write)
@@ -80,6 +81,7 @@ static void map_piece(struct vfio_pci_dev *d, struct vfio_bar_map *m, int a, uin
 		return;
 	}
 	m->slots[m->nr_slots++] = slot;
+	d->slots_mapped++;
 }
 
 /* One mmap'ed area minus the MSI-X table and PBA pages (at most three

@@ -298,12 +298,9 @@ static json_t *vfio_stats(void *opaque)
 {
 	struct vfio_pci_dev *d = opaque;
 	static const char *const modes[] = { "none", "intx", "msi", "msix" };
-	int slots = 0;
 
 	pthread_mutex_lock(&d->lock);
-	for (int i = 0; i < PCI_NUM_BARS; i++)
-		slots += d->map[i].nr_slots;
-	json_t *j = json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:i, s:i}",
+	json_t *j = json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:I, s:I, s:I}",
 			      "bdf", d->bdf, "iommu_group", d->group_id,
 			      "irq_mode", modes[d->irq_mode],
 			      "dma_mapped_bytes", (json_int_t)d->dma_mapped_bytes,
@@ -311,8 +308,12 @@ static json_t *vfio_stats(void *opaque)
 			      "trapped_writes", (json_int_t)d->trapped_writes,
 			      "config_writes", (json_int_t)d->cfg_writes,
 			      "masked_interrupts", (json_int_t)d->masked_fires,
-			      "direct_bar_slots", slots,
-			      "msix_vectors", (int)d->cfg.msix.nr);
+			      "msix_table_accesses", (json_int_t)d->msix_table_accesses,
+			      "bar_slots_mapped", (json_int_t)d->slots_mapped,
+			      "msix_vectors", (int)d->cfg.msix.nr,
+			      "intx_enables", (json_int_t)d->mode_enables[VFIO_IRQ_INTX],
+			      "msi_enables", (json_int_t)d->mode_enables[VFIO_IRQ_MSI],
+			      "msix_enables", (json_int_t)d->mode_enables[VFIO_IRQ_MSIX]);
 	pthread_mutex_unlock(&d->lock);
 	return j;
 }
@@ -335,7 +336,7 @@ static void vfio_dev_close(struct vfio_pci_dev *d)
 		close(d->group);
 	if (d->container >= 0)
 		close(d->container);
-	pthread_mutex_destroy(&d->lock);
+	d->device = d->group = d->container = -1;
 }
 
 static int vfio_attach(struct vfio_pci_dev *d, char *err, size_t errlen)
@@ -378,6 +379,8 @@ static int vfio__init(struct vm *vm)
 	d->slot_base = VM_FIRST_DEVICE_MEMSLOT;
 	for (unsigned i = 0; i < MSI_MAX_VECTORS; i++)
 		d->msi_vec[i].efd = -1;
+	for (int i = 0; i < PCI_NUM_BARS; i++)
+		d->map[i] = (struct vfio_bar_map){ .dev = d, .index = i };
 	pthread_mutex_init(&d->lock, NULL);
 	if (vfio_parse_bdf(vm->cfg->vfio, d->bdf, sizeof(d->bdf))) {
 		fprintf(stderr, "hv: --vfio %s: not a PCI address (DOMAIN:BUS:DEV.FN, e.g. "
@@ -388,6 +391,7 @@ static int vfio__init(struct vm *vm)
 	if (!vm->pci || vfio_attach(d, err, sizeof(err))) {
 		fprintf(stderr, "hv: --vfio %s: %s\n", d->bdf, vm->pci ? err : "no PCI bus");
 		vfio_dev_close(d);
+		pthread_mutex_destroy(&d->lock);
 		free(d);
 		return -1;
 	}
@@ -403,8 +407,7 @@ static void vfio__exit(struct vm *vm)
 	(void)vm;
 	if (!the_dev)
 		return;
+	/* the stats source still points here: keep it allocated */
 	vfio_dev_close(the_dev);
-	free(the_dev);
-	the_dev = NULL;
 }
 hv_device_init_exit(vfio__init, vfio__exit, DEV_LEVEL_VIRTIO);

@@ -80,6 +80,9 @@ struct vfio_pci_dev {
 
 	/* counters for the stats JSON */
 	_Atomic uint64_t trapped_reads, trapped_writes, masked_fires, cfg_writes;
+	uint64_t mode_enables[4];
+	uint64_t slots_mapped;        /* KVM slots ever made for BAR pieces */
+	uint64_t msix_table_accesses;     /* times each vfio_irq_mode was turned on */
 	uint64_t dma_mapped_bytes;
 };
 

@@ -77,6 +77,7 @@ static void intx_on(struct vfio_pci_dev *d)
 		return;
 	}
 	d->irq_mode = VFIO_IRQ_INTX;
+	d->mode_enables[VFIO_IRQ_INTX]++;
 }
 
 static void intx_off(struct vfio_pci_dev *d)
@@ -229,6 +230,7 @@ void vfio_irq_msix_changed(struct vfio_pci_dev *d, int vector)
 			return;
 		}
 		d->irq_mode = VFIO_IRQ_MSIX;
+		d->mode_enables[VFIO_IRQ_MSIX]++;
 		vector = -1;
 	}
 	for (unsigned i = 0; i < x->nr; i++) {
@@ -278,6 +280,7 @@ void vfio_irq_msi_changed(struct vfio_pci_dev *d)
 			return;
 		}
 		d->irq_mode = VFIO_IRQ_MSI;
+		d->mode_enables[VFIO_IRQ_MSI]++;
 		d->msi_live = m->nr;
 	}
 	/* vector i sends data with its low log2(nr) bits replaced by i (6.8.1.6) */
