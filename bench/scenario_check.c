@@ -31,6 +31,7 @@ static const struct knob {
 	{"disk", K_STRS, ENV_LINUX | ENV_QEMU, {0}},
 	{"net", K_STRS, ENV_LINUX, {0}},
 	{"balloon", K_STR, ENV_LINUX, {0}},
+	{"vfio", K_STR, ENV_LINUX, {0}},
 };
 
 /* tuners/tuner.h documents these keys; tuner_apply validates values. */
@@ -109,6 +110,21 @@ static int knob__pin_ok(const char *s)
 	return 1;
 }
 
+/* DOMAIN:BUS:DEV.FN or BUS:DEV.FN, hex, device 0-1f, function 0-7 */
+static int knob__bdf_ok(const char *s)
+{
+	unsigned dom, bus, dev, fn;
+	int n = 0;
+
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+			return 0;
+	if (!(sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &n) == 4 && !s[n]) &&
+	    !(n = 0, sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) == 3 && !s[n]))
+		return 0;
+	return dev <= 0x1f && fn <= 7;
+}
+
 int scenario_knob_check(const char *key, json_t *v, unsigned env, char *why,
 			size_t len)
 {
@@ -170,6 +186,11 @@ int scenario_knob_check(const char *key, json_t *v, unsigned env, char *why,
 			 json_string_value(v));
 		return -1;
 	}
+	if (!strcmp(key, "vfio") && !knob__bdf_ok(json_string_value(v))) {
+		snprintf(why, len, "vfio \"%s\" is not a PCI address like 0000:01:00.0",
+			 json_string_value(v));
+		return -1;
+	}
 	if (!strcmp(key, "pin") && !knob__pin_ok(json_string_value(v))) {
 		snprintf(why, len, "pin \"%s\" is not auto or vcpuN=CPU,...",
 			 json_string_value(v));
@@ -203,6 +224,11 @@ static int scenario__combos(const struct scenario_config *c, char *err,
 	if (backing && !strcmp(backing, "hugetlb-2m") && mem % (2LL << 20)) {
 		snprintf(err, len, "knobs.mem: %s is not a multiple of 2M, which mem_backing hugetlb-2m needs",
 			 mem_s);
+		return -1;
+	}
+	/* hv refuses it: passthrough pins all guest RAM (docs/virtio.md) */
+	if (json_object_get(c->knobs, "vfio") && json_object_get(c->knobs, "balloon")) {
+		snprintf(err, len, "knobs: vfio and balloon cannot be combined (passthrough pins all guest RAM)");
 		return -1;
 	}
 	for (const char *p = pin; p && (p = strstr(p, "vcpu")); p += 4) {

@@ -1,10 +1,12 @@
 #!/bin/sh
 # fio-randread: Debian's fio, 4 KiB random reads with O_DIRECT from the
-# guest's first virtio disk (/dev/vda: the `disk` knob, e.g. scratch:256M).
+# guest's first virtio disk (/dev/vda: the `disk` knob, e.g. scratch:256M),
+# or, without one, the first NVMe namespace (a controller passed through with
+# the `vfio` knob; reads only, but give it a scratch device all the same).
 #   fio-randread [qd=N] [seconds=S] [bs=SIZE] [dev=/dev/vda]
 # Prints iops and latency_us (mean completion latency) from
 # fio --output-format=json; without the disk it says so and exits 69.
-qd=1 seconds=10 bs=4k dev=/dev/vda
+qd=1 seconds=10 bs=4k dev=
 for a in "$@"; do
   case $a in
     qd=*) qd=${a#*=} ;;
@@ -14,6 +16,15 @@ for a in "$@"; do
     *) echo "fio-randread: unknown argument $a" >&2; exit 2 ;;
   esac
 done
+if [ -z "$dev" ]; then
+  dev=/dev/vda
+  # the nvme driver probes asynchronously: its disk may come after /init
+  i=0
+  while [ ! -b /dev/vda ] && [ -e /sys/class/nvme/nvme0 ] && [ $i -lt 30 ]; do
+    [ -b /dev/nvme0n1 ] && { dev=/dev/nvme0n1; break; }
+    sleep 1; i=$((i + 1))
+  done
+fi
 command -v fio >/dev/null || { echo "fio-randread: fio is not in this image (make guest-tools)"; exit 69; }
 [ -b "$dev" ] || { echo "fio-randread: no disk $dev in the guest (knob disk, e.g. scratch:256M)"; exit 69; }
 j=/tmp/fio.json
