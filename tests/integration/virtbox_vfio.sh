@@ -6,12 +6,14 @@
 # IOMMU. Proof that reaches outside every VM: after the box is gone, the
 # image file here holds what the nested guest wrote (64 KiB of 0x5A at 0)
 # and still the host's 0xA5 pattern at 1 MiB. In-box part:
-# tests/virtbox/vfio_nvme.sh (after kvm.sh).
+# tests/virtbox/vfio_nvme.sh (after kvm.sh), then harness_vfio.sh (the
+# harness's vfio knob against a virtio-blk disk, fio-randread).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 not installed (ci/deps.sh installs it)"; exit 77; }
-for f in build/bin/hv build/guest/vmlinuz build/guest/initrd.img; do
-  [ -e "$f" ] || { echo "$f missing: run make && make guest (make test builds both)"; exit 1; }
+for f in build/bin/hv build/bin/hvperf build/guest/vmlinuz build/guest/initrd.img \
+         build/guest/initrd-tools.img; do
+  [ -e "$f" ] || { echo "$f missing: run make && make guest-tools (make test builds them)"; exit 1; }
 done
 
 mkdir -p build/virtbox
@@ -24,10 +26,11 @@ head -c 65536 /dev/zero | tr '\0' '\245' | dd of="$img" bs=65536 seek=16 conv=no
 # One retry, only when the box itself froze (no VIRTBOX-DONE and no test
 # verdict: seen once in our first six runs, a whole-box TCG stall with no message; a
 # plain microvm box did it once too). A test that reports FAIL is not retried.
-boxlog=build/virtbox/kvm-vfio_nvme.log
+boxlog=build/virtbox/kvm-vfio_nvme-harness_vfio.log
 for attempt in 1 2; do
   rc=0
-  bash ci/virtbox/run.sh --nvme "$img" --timeout 420 kvm vfio_nvme || rc=$?
+  bash ci/virtbox/run.sh --nvme "$img" --hvperf --tools --timeout 600 kvm vfio_nvme harness_vfio ||
+    rc=$?
   [ "$rc" = 0 ] && break
   if [ "$attempt" = 1 ] && ! grep -aq '^VIRTBOX-DONE' "$boxlog" &&
      ! grep -aq '^VIRTBOX-TEST vfio_nvme ' "$boxlog"; then
