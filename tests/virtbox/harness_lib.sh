@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Sourced by the in-box harness tests (harness_tools.sh, harness_vfio.sh),
 # not a test itself: run a scenario with hvperf in the box and check its
-# samples. The caller sets HVPERF.
+# samples. Needs the box built with --hvperf --tools.
+HVPERF=/virtbox/bin/hvperf
+[ -x "$HVPERF" ] || { echo "hvperf is not in the box: build it with run.sh --hvperf"; exit 1; }
+[ -f "$HVPERF_GUEST_DIR/initrd-tools.img" ] ||
+  { echo "the tools image is not in the box: build it with run.sh --tools"; exit 1; }
+khz=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^tsc_early_khz=//p')
+# Nested under TCG: no TSC calibration, no PS/2 mouse probe (docs/testbox.md).
+export HVPERF_GUEST_APPEND="i8042.noaux${khz:+ tsc_early_khz=$khz}" CI=1
 usecs() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 
 # samples FILE: one line per sample of a results.json as hvperf writes it

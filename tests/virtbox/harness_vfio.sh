@@ -10,12 +10,6 @@
 # Needs the box built with --hvperf --tools --nvme (tests/integration/
 # virtbox_vfio.sh).
 set -euo pipefail
-HVPERF=/virtbox/bin/hvperf
-[ -x "$HVPERF" ] || { echo "hvperf is not in the box: build it with run.sh --hvperf"; exit 1; }
-[ -f "$HVPERF_GUEST_DIR/initrd-tools.img" ] ||
-  { echo "the tools image is not in the box: build it with run.sh --tools"; exit 1; }
-khz=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^tsc_early_khz=//p')
-export HVPERF_GUEST_APPEND="i8042.noaux${khz:+ tsc_early_khz=$khz}" CI=1
 # shellcheck source=tests/virtbox/harness_lib.sh
 . "$(dirname "$0")/harness_lib.sh"
 

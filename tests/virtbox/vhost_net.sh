@@ -17,7 +17,8 @@ khz=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^tsc_early_khz=//p')
 [ -x "$HV" ] || { echo "hv is not in the box ($HV)"; exit 1; }
 [ -c /dev/net/tun ] || { echo "FAILED: /dev/net/tun missing in the box (tun.ko not loaded)"; exit 1; }
 
-log=/tmp/vhost_net.log
+# not /tmp/vhost_net.log: the box's /init tees this script's output there
+log=/tmp/vhost_net.hv.log
 
 # shellcheck source=tests/virtbox/guest_lib.sh
 . "$(dirname "$0")/guest_lib.sh"
