@@ -23,22 +23,7 @@ rm -f "$img"
 truncate -s 16M "$img"
 # the pattern workloads/guest/tests/disk.sh checks: 64 KiB of 0xA5 at 1 MiB
 head -c 65536 /dev/zero | tr '\0' '\245' | dd of="$img" bs=65536 seek=16 conv=notrunc status=none
-# One retry, only when the box itself froze (no VIRTBOX-DONE and no test
-# verdict: seen once in our first six runs, a whole-box TCG stall with no message; a
-# plain microvm box did it once too). A test that reports FAIL is not retried.
-boxlog=build/virtbox/kvm-vfio_nvme-harness_vfio.log
-for attempt in 1 2; do
-  rc=0
-  bash ci/virtbox/run.sh --nvme "$img" --hvperf --tools --timeout 600 kvm vfio_nvme harness_vfio ||
-    rc=$?
-  [ "$rc" = 0 ] && break
-  if [ "$attempt" = 1 ] && ! grep -aq '^VIRTBOX-DONE' "$boxlog" &&
-     ! grep -aq '^VIRTBOX-TEST vfio_nvme ' "$boxlog"; then
-    echo "virtbox_vfio: the box stalled without a verdict; booting it once more"
-    continue
-  fi
-  exit "$rc"
-done
+bash ci/virtbox/run.sh --nvme "$img" --hvperf --tools --timeout 600 kvm vfio_nvme harness_vfio
 
 md5_of() { dd if="$img" bs=65536 skip="$1" count=1 status=none | md5sum | cut -d' ' -f1; }
 want5a=$(head -c 65536 /dev/zero | tr '\0' '\132' | md5sum | cut -d' ' -f1)
