@@ -296,6 +296,34 @@ static int scen__configs(struct scen_ctx *x, json_t *cs, struct scenario *s)
 	return 0;
 }
 
+/* The tools image (Debian's fio, stress-ng, iperf3) unpacks into guest RAM:
+ * with 256M the kernel only logs "Initramfs unpacking failed" and the
+ * workload is missing; 512M works (tests/virtbox/harness_*.sh). */
+#define TOOLS_IMAGE_MIN_MEM (512LL << 20)
+
+static int scen__tools_mem(struct scen_ctx *x, const struct manifest *m,
+			   const struct scenario *s)
+{
+	for (size_t i = 0; m && i < s->nr_configs; i++) {
+		const struct scenario_config *c = &s->configs[i];
+		const char *mem_s = json_string_value(json_object_get(c->knobs, "mem"));
+		long long mem = mem_s ? scenario_parse_size(mem_s) : 256LL << 20;
+
+		if (strcmp(c->env, "linux") && strcmp(c->env, "qemu"))
+			continue;
+		for (size_t w = 0; w < s->nr_workloads; w++) {
+			const struct manifest_entry *e = manifest_find(m, s->workloads[w].name);
+
+			if (e && e->image && !strcmp(e->image, "tools") && mem < TOOLS_IMAGE_MIN_MEM)
+				return scen__fail(x, c->origin,
+						  "configuration \"%s\": knobs.mem: %s is too small for "
+						  "workload %s (the tools image is tested with 512M; 256M cannot unpack it)", c->name,
+						  mem_s ? mem_s : "256M (the default)", e->name);
+		}
+	}
+	return 0;
+}
+
 int scenario_parse(json_t *doc, const char *path, const struct manifest *m,
 		   struct scenario *s, char *err, size_t errlen)
 {
@@ -326,7 +354,8 @@ int scenario_parse(json_t *doc, const char *path, const struct manifest *m,
 		s->timeout_s = json_number_value(t);
 	if (scen__workloads(&x, json_object_get(doc, "workloads"), m, s) ||
 	    scen__configs(&x, json_object_get(doc, "configurations"), s) ||
-	    scen__repeat(&x, json_object_get(doc, "repetitions"), s))
+	    scen__repeat(&x, json_object_get(doc, "repetitions"), s) ||
+	    scen__tools_mem(&x, m, s))
 		goto fail;
 	return 0;
 fail:
