@@ -79,20 +79,34 @@ fi
 log=$out/$(IFS=-; echo "${tests[*]}").log
 
 # boot_box: one boot, console to stdout and $log; sets rc (QEMU's exit,
-# 124 on timeout) and stalled (1 when the box's kernel reported a CPU soft
-# lockup of 50 s or more: a QEMU TCG stall in nested SVM, where one VMRUN
-# never comes back; seen now and then with a nested hv or QEMU guest, never
-# tied to a test). A stalled box is stopped at once instead of at the timeout.
+# 124 on timeout) and stalled (0, or why the box counts as stalled: its
+# kernel reported a CPU soft lockup of 50 s or more, or the console stayed
+# silent for VIRTBOX_STALL_SECS, default 180; every in-box test prints at
+# least every minute or so). Both are QEMU TCG stalls in nested SVM (a VMRUN
+# that never comes back), seen now and then with a nested hv or QEMU guest
+# and never tied to a test. A stalled box is stopped at once instead of at
+# the timeout.
+stall_secs=${VIRTBOX_STALL_SECS:-180}
 boot_box() {
   local qpid
   : >"$log"
   set +e
   timeout --kill-after=10 "$timeout" "${qemu[@]}" </dev/null > >(tee -a "$log") 2>&1 &
   qpid=$!
+  local size=0 now last
   stalled=0
+  last=$(date +%s)
   while kill -0 "$qpid" 2>/dev/null; do
+    now=$(date +%s)
+    if [ "$(stat -c %s "$log")" != "$size" ]; then
+      size=$(stat -c %s "$log") last=$now
+    fi
     if grep -aEq 'soft lockup - CPU#[0-9]+ stuck for ([5-9][0-9]|[0-9]{3,})s' "$log"; then
-      stalled=1
+      stalled="CPU soft lockup (QEMU TCG stall)"
+    elif [ $((now - last)) -ge "$stall_secs" ]; then
+      stalled="no console output for ${stall_secs}s (QEMU TCG stall)"
+    fi
+    if [ "$stalled" != 0 ]; then
       kill "$qpid" 2>/dev/null
       break
     fi
@@ -110,7 +124,7 @@ boot_box
 # and no test reported FAIL (a stall or a timeout). Said on the log.
 if ! grep -aq '^VIRTBOX-DONE' "$log" && ! grep -aq '^VIRTBOX-TEST [^ ]* FAIL' "$log"; then
   why="timed out after ${timeout}s"
-  [ "$stalled" = 1 ] && why="CPU soft lockup (QEMU TCG stall)"
+  [ "$stalled" != 0 ] && why=$stalled
   [ "$rc" != 124 ] && [ "$stalled" = 0 ] && why="stopped (QEMU exit $rc)"
   cp "$log" "$log.first"
   echo "virtbox: the box gave no verdict ($why; log kept as $log.first): booting it once more"
@@ -121,8 +135,8 @@ results=$(grep -a '^VIRTBOX-TEST ' "$log" | tr -d '\r' || true)
 echo "virtbox: results (log: $log)"
 [ -n "$results" ] && echo "$results"
 if ! grep -aq '^VIRTBOX-DONE' "$log"; then
-  if [ "$stalled" = 1 ]; then
-    echo "virtbox: the box's CPU locked up (soft lockup, QEMU TCG stall)"
+  if [ "$stalled" != 0 ]; then
+    echo "virtbox: the box stalled again: $stalled"
   elif [ "$rc" = 124 ]; then
     echo "virtbox: the box timed out after ${timeout}s"
   else
