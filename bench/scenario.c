@@ -297,7 +297,7 @@ static int scen__configs(struct scen_ctx *x, json_t *cs, struct scenario *s)
 }
 
 /* The tools image (Debian's fio, stress-ng, iperf3) unpacks into guest RAM:
- * with 256M the kernel only logs "Initramfs unpacking failed" and the
+ * with 256M its second archive does not unpack (silently at loglevel=4) and the
  * workload is missing; 512M works (tests/virtbox/harness_*.sh). */
 #define TOOLS_IMAGE_MIN_MEM (512LL << 20)
 
