@@ -11,8 +11,9 @@
 # TEST is tests/virtbox/TEST.sh or the basename of a --file. The serial log
 # streams to stdout and is kept in build/virtbox/<tests>.log.
 # Exit: 0 all passed (or some skipped), 77 all skipped (reason on the last
-# line), 1 a test failed or the box did not finish. A box that gives no
-# verdict (stall or timeout, no test FAIL) is booted once more, and says so.
+# line) or no QEMU on this host, 1 a test failed, the box did not finish or
+# something it needs is not built. A box that gives no verdict (stall or
+# timeout, no test FAIL) is booted once more, and says so.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +34,11 @@ while [ $# -gt 0 ]; do
 done
 [ ${#tests[@]} -gt 0 ] || [ "$shell" = 1 ] || { echo "virtbox: no test named" >&2; exit 2; }
 [ -z "$nvme" ] || [ -f "$nvme" ] || { echo "virtbox: --nvme $nvme: no such file" >&2; exit 2; }
+# What every box needs; build-box.sh checks the guest image, the tools
+# image and hvperf. Without QEMU the tests that call this are skipped (77).
+command -v qemu-system-x86_64 >/dev/null ||
+  { echo "qemu-system-x86_64 not installed (ci/deps.sh installs it)"; exit 77; }
+[ -x "$top/build/bin/hv" ] || { echo "build/bin/hv missing: run make (make test builds it)"; exit 1; }
 
 out=$top/build/virtbox
 mkdir -p "$out"
