@@ -112,6 +112,7 @@ static void init_msi(struct vfio_cfg *c, const uint8_t *cfg, uint8_t cap)
 	uint32_t len, data_off;
 
 	c->msi.cap = cap;
+	c->msi.max = 1u << ((flags & MSI_FLAGS_QMASK) >> 1);
 	c->msi.is64 = flags & MSI_FLAGS_64BIT;
 	c->msi.per_vector_mask = flags & MSI_FLAGS_MASKBIT;
 	data_off = c->msi.is64 ? 12 : 8;

@@ -61,6 +61,7 @@ struct vfio_msi {
 	uint8_t cap;          /* 0: none */
 	bool is64, per_vector_mask;
 	bool enabled;
+	unsigned max;         /* vectors the device can do (1 << MMC) */
 	unsigned nr;          /* vectors enabled (1 << MME) */
 	uint64_t addr;
 	uint16_t data;

@@ -377,8 +377,9 @@ static int vfio__init(struct vm *vm)
 	d->container = d->group = d->device = -1;
 	d->intx_efd = d->intx_resample_efd = -1;
 	d->slot_base = VM_FIRST_DEVICE_MEMSLOT;
+	/* no fds yet: closing after an early failure must not touch fd 0 */
 	for (unsigned i = 0; i < MSI_MAX_VECTORS; i++)
-		d->msi_vec[i].efd = -1;
+		d->msi_vec[i] = (struct vfio_vector){ .dev = d, .index = i, .efd = -1, .gsi = -1 };
 	for (int i = 0; i < PCI_NUM_BARS; i++)
 		d->map[i] = (struct vfio_bar_map){ .dev = d, .index = i };
 	pthread_mutex_init(&d->lock, NULL);

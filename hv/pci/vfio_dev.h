@@ -86,7 +86,8 @@ struct vfio_pci_dev {
 	uint64_t dma_mapped_bytes;
 };
 
-/* Interrupt plumbing (hv/pci/vfio_irq.c); called with dev->lock held. */
+/* Interrupt plumbing (hv/pci/vfio_irq.c); called with dev->lock held.
+ * vfio_irq_init expects the vectors and INTx fds set up empty (efd -1). */
 int vfio_irq_init(struct vfio_pci_dev *d, char *err, size_t errlen);
 void vfio_irq_exit(struct vfio_pci_dev *d);
 void vfio_irq_msix_changed(struct vfio_pci_dev *d, int vector);

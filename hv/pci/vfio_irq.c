@@ -250,7 +250,7 @@ void vfio_irq_msix_changed(struct vfio_pci_dev *d, int vector)
 
 static void msi_off(struct vfio_pci_dev *d)
 {
-	for (unsigned i = 0; i < MSI_MAX_VECTORS; i++)
+	for (unsigned i = 0; i < d->cfg.msi.max; i++)
 		vector_quiesce(&d->msi_vec[i]);
 	set_irqs(d, VFIO_PCI_MSI_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
 	d->irq_mode = VFIO_IRQ_NONE;
@@ -291,10 +291,6 @@ void vfio_irq_msi_changed(struct vfio_pci_dev *d)
 
 int vfio_irq_init(struct vfio_pci_dev *d, char *err, size_t errlen)
 {
-	d->intx_efd = d->intx_resample_efd = -1;
-	d->irq_mode = VFIO_IRQ_NONE;
-	for (unsigned i = 0; i < MSI_MAX_VECTORS; i++)
-		d->msi_vec[i] = (struct vfio_vector){ .dev = d, .index = i, .efd = -1, .gsi = -1 };
 	if (d->cfg.msix.cap) {
 		if (d->irq_count[VFIO_PCI_MSIX_IRQ_INDEX] < d->cfg.msix.nr) {
 			snprintf(err, errlen, "VFIO offers %u MSI-X vectors, the device has %u",
@@ -305,7 +301,8 @@ int vfio_irq_init(struct vfio_pci_dev *d, char *err, size_t errlen)
 		if (!d->msix_vec || vectors_init(d, d->msix_vec, d->cfg.msix.nr))
 			goto no_vectors;
 	}
-	if (d->cfg.msi.cap && vectors_init(d, d->msi_vec, MSI_MAX_VECTORS))
+	/* only what the device can do: each vector takes an eventfd and a GSI */
+	if (d->cfg.msi.cap && vectors_init(d, d->msi_vec, d->cfg.msi.max))
 		goto no_vectors;
 	if (d->cfg.irq_pin && d->irq_count[VFIO_PCI_INTX_IRQ_INDEX]) {
 		d->intx_gsi = pci_intx_gsi(d->pdev.slot, d->cfg.irq_pin);
@@ -334,7 +331,7 @@ void vfio_irq_exit(struct vfio_pci_dev *d)
 	d->irq_mode = VFIO_IRQ_NONE;
 	if (d->msix_vec)
 		vectors_close(d->msix_vec, d->cfg.msix.nr);
-	vectors_close(d->msi_vec, MSI_MAX_VECTORS);
+	vectors_close(d->msi_vec, d->cfg.msi.max);
 	free(d->msix_vec);
 	d->msix_vec = NULL;
 	if (d->intx_efd >= 0)
