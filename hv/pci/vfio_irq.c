@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,12 +200,38 @@ static int vectors_enable(struct vfio_pci_dev *d, uint32_t index, struct vfio_ve
 	return rc;
 }
 
+/* MSI or MSI-X (VFIO irq index) off: every vector quiet, no mode. */
+static void vectors_off(struct vfio_pci_dev *d, uint32_t index, struct vfio_vector *v,
+			unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		vector_quiesce(&v[i]);
+	set_irqs(d, index, VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
+	d->irq_mode = VFIO_IRQ_NONE;
+}
+
+/* INTx off, then MSI or MSI-X on with n vectors. On failure INTx is back
+ * on and errno says why (for the caller's message). */
+static bool vectors_on(struct vfio_pci_dev *d, enum vfio_irq_mode mode, uint32_t index,
+		       struct vfio_vector *v, unsigned n)
+{
+	int err;
+
+	intx_off(d);
+	if (d->irq_mode != VFIO_IRQ_NONE || vectors_enable(d, index, v, n)) {
+		err = errno;
+		intx_on(d);
+		errno = err;
+		return false;
+	}
+	d->irq_mode = mode;
+	d->mode_enables[mode]++;
+	return true;
+}
+
 static void msix_off(struct vfio_pci_dev *d)
 {
-	for (unsigned i = 0; i < d->cfg.msix.nr; i++)
-		vector_quiesce(&d->msix_vec[i]);
-	set_irqs(d, VFIO_PCI_MSIX_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
-	d->irq_mode = VFIO_IRQ_NONE;
+	vectors_off(d, VFIO_PCI_MSIX_IRQ_INDEX, d->msix_vec, d->cfg.msix.nr);
 }
 
 void vfio_irq_msix_changed(struct vfio_pci_dev *d, int vector)
@@ -221,16 +248,10 @@ void vfio_irq_msix_changed(struct vfio_pci_dev *d, int vector)
 		return;
 	}
 	if (d->irq_mode != VFIO_IRQ_MSIX) {
-		intx_off(d);
-		if (d->irq_mode != VFIO_IRQ_NONE ||
-		    vectors_enable(d, VFIO_PCI_MSIX_IRQ_INDEX, d->msix_vec, x->nr)) {
+		if (!vectors_on(d, VFIO_IRQ_MSIX, VFIO_PCI_MSIX_IRQ_INDEX, d->msix_vec, x->nr)) {
 			guest_warn_once("vfio %s: enabling %u MSI-X vectors failed: %m", d->bdf, x->nr);
-			if (d->irq_mode == VFIO_IRQ_NONE)
-				intx_on(d);
 			return;
 		}
-		d->irq_mode = VFIO_IRQ_MSIX;
-		d->mode_enables[VFIO_IRQ_MSIX]++;
 		vector = -1;
 	}
 	for (unsigned i = 0; i < x->nr; i++) {
@@ -250,10 +271,7 @@ void vfio_irq_msix_changed(struct vfio_pci_dev *d, int vector)
 
 static void msi_off(struct vfio_pci_dev *d)
 {
-	for (unsigned i = 0; i < d->cfg.msi.max; i++)
-		vector_quiesce(&d->msi_vec[i]);
-	set_irqs(d, VFIO_PCI_MSI_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
-	d->irq_mode = VFIO_IRQ_NONE;
+	vectors_off(d, VFIO_PCI_MSI_IRQ_INDEX, d->msi_vec, d->cfg.msi.max);
 	d->msi_live = 0;
 }
 
@@ -272,15 +290,10 @@ void vfio_irq_msi_changed(struct vfio_pci_dev *d)
 	if (!m->enabled)
 		return;
 	if (d->irq_mode != VFIO_IRQ_MSI) {
-		intx_off(d);
-		if (d->irq_mode != VFIO_IRQ_NONE ||
-		    vectors_enable(d, VFIO_PCI_MSI_IRQ_INDEX, d->msi_vec, m->nr)) {
+		if (!vectors_on(d, VFIO_IRQ_MSI, VFIO_PCI_MSI_IRQ_INDEX, d->msi_vec, m->nr)) {
 			guest_warn_once("vfio %s: enabling %u MSI vectors failed: %m", d->bdf, m->nr);
-			intx_on(d);
 			return;
 		}
-		d->irq_mode = VFIO_IRQ_MSI;
-		d->mode_enables[VFIO_IRQ_MSI]++;
 		d->msi_live = m->nr;
 	}
 	/* vector i sends data with its low log2(nr) bits replaced by i (6.8.1.6) */
